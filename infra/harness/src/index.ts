@@ -1,0 +1,4 @@
+export * from './influxd.js';
+export * from './mosquitto.js';
+export * from './ports.js';
+export * from './server-process.js';

@@ -1,0 +1,3 @@
+export * from './angles.js';
+export * from './epoch-accumulator.js';
+export * from './posture-rule.js';

@@ -1,0 +1,3 @@
+export * from './mqtt-device.js';
+export * from './posture-stream.js';
+export * from './random.js';

@@ -1,0 +1,3 @@
+export * from './contract.js';
+export { DuckDbStore, type DuckDbStoreOptions } from './duckdb/duckdb-store.js';
+export * from './open-store.js';

@@ -1,0 +1,12 @@
+// Picks the adapter from configuration, so services depend on the contract alone.
+import type { Store } from './contract.js';
+import { DuckDbStore } from './duckdb/duckdb-store.js';
+
+export type StoreConfig = { kind: 'duckdb'; path: string };
+
+export async function openStore(config: StoreConfig): Promise<Store> {
+  switch (config.kind) {
+    case 'duckdb':
+      return DuckDbStore.open({ path: config.path });
+  }
+}

@@ -1,0 +1,32 @@
+// Bearer tokens: every /api route needs one; the token's sha256 is looked up in the store.
+import { hashSecret, type Role } from '@restpose/protocol';
+import type { Store } from '@restpose/store';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function unauthorized(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(401).header('www-authenticate', 'Bearer realm="restpose"').send({ error: 'Unauthorized', message });
+}
+
+export function registerBearerAuth(app: FastifyInstance, store: Store): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) return unauthorized(reply, 'Authorization: expected "Bearer <token>"');
+    const token = await store.findToken(hashSecret(match[1]!));
+    if (!token || token.revokedAt !== null) return unauthorized(reply, 'the bearer token is unknown or revoked');
+    request.principal = { name: token.name, role: token.role };
+  });
+}

@@ -1,0 +1,10 @@
+// Every restpose command registers itself here; add a file under commands/ and one line below.
+import type { Command } from 'commander';
+import { registerSimulate } from './simulate.js';
+import { registerIngestAndApi, registerStart } from './start.js';
+
+export const registerCommands: Array<(program: Command) => void> = [
+  registerStart,
+  registerIngestAndApi,
+  registerSimulate,
+];

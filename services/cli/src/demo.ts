@@ -1,0 +1,79 @@
+// Demo subjects and devices, so a newcomer sees data within a minute of `pnpm start`.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hashSecret, newSecret } from '@restpose/protocol';
+import { MqttDevice } from '@restpose/simulator';
+import type { Store } from '@restpose/store';
+
+export interface DeviceCredential {
+  deviceId: string;
+  password: string;
+}
+
+/** Registers demo subjects with one device each; device secrets are new on every start. */
+export async function provisionDemo(store: Store, count: number, now: number): Promise<DeviceCredential[]> {
+  const credentials: DeviceCredential[] = [];
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(2, '0');
+    const subjectId = `demo-${n}`;
+    const deviceId = `demo-dev-${n}`;
+    if (!(await store.getSubject(subjectId))) {
+      await store.upsertSubject({
+        id: subjectId,
+        studyCode: `DEMO-${n}`,
+        cohort: 'demo',
+        displayName: null,
+        createdAt: now,
+      });
+    }
+    const password = newSecret();
+    const existing = await store.getDevice(deviceId);
+    await store.upsertDevice({
+      id: deviceId,
+      secretHash: hashSecret(password),
+      createdAt: existing?.createdAt ?? now,
+      revokedAt: null,
+    });
+    if ((await store.assignmentsForDevice(deviceId)).length === 0) {
+      await store.assignDevice({ deviceId, subjectId, from: 0, to: null });
+    }
+    credentials.push({ deviceId, password });
+  }
+  return credentials;
+}
+
+/** Saved for `restpose simulate`, which runs as another process against the same broker. */
+export function saveCredentials(dataDir: string, credentials: DeviceCredential[]): string {
+  const file = join(dataDir, 'demo-devices.json');
+  writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+export interface DemoFleetOptions {
+  brokerUrl: string;
+  credentials: DeviceCredential[];
+  rateHz: number;
+  /** Recorded data the devices upload first, replayed at `speed`, before streaming live. */
+  backfillMs: number;
+  speed: number;
+  now: number;
+  seed: number;
+}
+
+export async function startDemoFleet(options: DemoFleetOptions): Promise<MqttDevice[]> {
+  const devices = options.credentials.map(
+    (c, i) =>
+      new MqttDevice({
+        deviceId: c.deviceId,
+        password: c.password,
+        brokerUrl: options.brokerUrl,
+        seed: options.seed + i,
+        rateHz: options.rateHz,
+        batchSeconds: 1,
+        speed: options.speed,
+        startMs: Math.floor((options.now - options.backfillMs) / 1000) * 1000,
+      }),
+  );
+  await Promise.all(devices.map((d) => d.start()));
+  return devices;
+}

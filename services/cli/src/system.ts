@@ -1,0 +1,154 @@
+// Composes the processes of restpose in one: store, broker, ingest, API and demo devices, in the order
+// they depend on each other, and stops them in reverse so accepted data is flushed before the store closes.
+import { mkdirSync } from 'node:fs';
+import { buildApi, type ComponentHealth } from '@restpose/api';
+import { type EmbeddedBroker, IngestService, startEmbeddedBroker } from '@restpose/ingest';
+import { hashSecret, newSecret } from '@restpose/protocol';
+import type { MqttDevice } from '@restpose/simulator';
+import { openStore, type Store } from '@restpose/store';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ensureAdminToken } from './admin-token.js';
+import { type DeviceCredential, provisionDemo, saveCredentials, startDemoFleet } from './demo.js';
+import {
+  type apiSettings,
+  type brokerSettings,
+  ConfigError,
+  type ConfigOf,
+  type common,
+  type storeSettings,
+} from './settings.js';
+
+export type SystemConfig = ConfigOf<
+  typeof common & typeof storeSettings & typeof brokerSettings & typeof apiSettings
+> & {
+  /** Which parts run in this process. */
+  components: { broker: boolean; ingest: boolean; api: boolean };
+  demoDevices: number;
+};
+
+export interface RunningSystem {
+  store: Store;
+  apiUrl: string | null;
+  brokerUrl: string | null;
+  adminToken: string;
+  demoCredentials: DeviceCredential[];
+  stop(): Promise<void>;
+}
+
+export async function startSystem(config: SystemConfig, logger: Logger): Promise<RunningSystem> {
+  const now = Date.now();
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((err: Error) => logger.error({ err }, 'error while stopping'));
+    }
+  };
+
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const store = await openStore({ kind: config.store, path: config.duckdbPath });
+    stops.push(() => store.close());
+    const adminToken = await ensureAdminToken(store, config.dataDir, now);
+
+    let broker: EmbeddedBroker | null = null;
+    let brokerUrl = config.brokerUrl;
+    let ingestPassword = config.ingestPassword;
+    if (config.components.broker && !brokerUrl) {
+      // The embedded broker and ingest share this process, so ingest's secret never leaves memory.
+      ingestPassword = newSecret();
+      broker = await startEmbeddedBroker({
+        host: config.mqttHost,
+        port: config.mqttPort,
+        store,
+        serviceAccounts: [{ username: config.ingestUsername, secretHash: hashSecret(ingestPassword) }],
+        logger,
+      });
+      const b = broker;
+      stops.push(() => b.close());
+      brokerUrl = `mqtt://${config.mqttHost}:${broker.port}`;
+    }
+    if (!brokerUrl && (config.components.ingest || config.demoDevices > 0)) {
+      throw new ConfigError('RESTPOSE_BROKER_URL: required when the embedded broker is not started');
+    }
+
+    let ingest: IngestService | null = null;
+    if (config.components.ingest) {
+      if (!ingestPassword) throw new ConfigError('RESTPOSE_INGEST_PASSWORD: required with an external broker');
+      ingest = new IngestService({
+        brokerUrl: brokerUrl!,
+        username: config.ingestUsername,
+        password: ingestPassword,
+        clientId: `restpose-ingest-${config.ingestUsername}`,
+        shareGroup: broker ? null : config.shareGroup,
+        epochSeconds: config.epochSeconds,
+        store,
+        logger,
+      });
+      await ingest.start();
+      const i = ingest;
+      stops.push(() => i.stop());
+    }
+
+    let api: FastifyInstance | null = null;
+    let apiUrl: string | null = null;
+    if (config.components.api) {
+      const running = { broker, ingest };
+      api = await buildApi({ store, logger, health: () => componentHealth(store, running) });
+      await api.listen({ host: config.apiHost, port: config.apiPort });
+      const a = api;
+      stops.push(() => a.close());
+      const address = api.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.apiPort;
+      apiUrl = `http://${config.apiHost}:${port}`;
+    }
+
+    let demoCredentials: DeviceCredential[] = [];
+    if (config.demoDevices > 0) {
+      demoCredentials = await provisionDemo(store, config.demoDevices, now);
+      saveCredentials(config.dataDir, demoCredentials);
+      const fleet: MqttDevice[] = await startDemoFleet({
+        brokerUrl: brokerUrl!,
+        credentials: demoCredentials,
+        rateHz: 50,
+        backfillMs: 15 * 60 * 1000,
+        speed: 60,
+        now,
+        seed: 1,
+      });
+      // Devices stop first, so everything they sent is acknowledged before ingest and the store go.
+      stops.push(async () => {
+        await Promise.all(fleet.map((d) => d.stop()));
+      });
+    }
+
+    return { store, apiUrl, brokerUrl: brokerUrl ?? null, adminToken, demoCredentials, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function componentHealth(
+  store: Store,
+  running: { broker: EmbeddedBroker | null; ingest: IngestService | null },
+): Promise<Record<string, ComponentHealth>> {
+  const components: Record<string, ComponentHealth> = { api: { state: 'up' } };
+  try {
+    await store.ping();
+    components.store = { state: 'up', detail: { kind: store.kind } };
+  } catch (err) {
+    components.store = { state: 'down', detail: { kind: store.kind, error: (err as Error).message } };
+  }
+  if (running.broker) {
+    components.broker = {
+      state: 'up',
+      detail: { kind: 'aedes', port: running.broker.port, clients: running.broker.connectedClients() },
+    };
+  }
+  if (running.ingest) {
+    const h = running.ingest.health();
+    components.ingest = { state: h.connected ? 'up' : 'down', detail: { ...h.stats } };
+  }
+  return components;
+}

@@ -1,0 +1,2 @@
+export * from './embedded-broker.js';
+export * from './ingest-service.js';
