@@ -61,8 +61,13 @@ test('a batch published over MQTT comes back through the API as labelled epochs'
   expect(epochs.every((e) => e.posture === 'left')).toBe(true);
   expect(epochs[0]!.rollDeg).toBeGreaterThan(85);
 
-  const samples = await system.store.readSamples('dev-a', { from: t0, to: t0 + 70_000 });
+  // QoS 1 is hop by hop: the device's PUBACK came from the broker, so wait for ingest to store the rest.
+  const samples = await eventually(async () => {
+    const s = await system.store.readSamples('dev-a', { from: t0, to: t0 + 70_000 });
+    return s.t.length >= 70 * 50 ? s : undefined;
+  });
   expect(samples.t.length).toBe(70 * 50);
+  expect(samples.t[1]! - samples.t[0]!).toBeCloseTo(20, 6);
 });
 
 test('the API refuses requests without a valid bearer token', async () => {
