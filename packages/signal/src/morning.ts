@@ -1,0 +1,306 @@
+// Morning mobility from the final rise: how soon the person is upright, the first sit-to-stand, and the trunk's
+// range of motion per 5-minute window over the first two hours against the person's own range later in the day.
+// Angles are relative to the upright neutral: the median trunk angle while walking that day (ActiPASS-style), so
+// a sensor that sits a little tilted on the back does not read as a bend.
+import { frontalDeg, sagittalDeg, tiltFromVerticalDeg } from './angles.js';
+import type { TickTable } from './ticks.js';
+
+export const MORNING_VERSION = 'morning@1.0.0';
+
+export interface MorningOptions {
+  windowMinutes?: number;
+  windows?: number;
+  /** Reference range: windows from this many hours after the final rise... */
+  referenceFromHours?: number;
+  /** ...up to this many (or the next bed period, or the end of data). */
+  referenceToHours?: number;
+  /** Percentile of the windows' ranges taken as the reference. */
+  referencePercentile?: number;
+  /** Fewest reference windows with upright data. */
+  minReferenceWindows?: number;
+  /** Share of the reference range that counts as loosened. */
+  loosenShare?: number;
+}
+
+export interface RomWindow {
+  start: number;
+  minutesFromRise: number;
+  /** Seconds of upright, quasi-static data in the window. */
+  uprightSeconds: number;
+  flexionDeg: number | null;
+  extensionDeg: number | null;
+  lateralLeftDeg: number | null;
+  lateralRightDeg: number | null;
+  /** Flexion + extension, and left + right lateral bending, degrees. */
+  sagittalRangeDeg: number | null;
+  frontalRangeDeg: number | null;
+  /** 90th percentile of the per-second peak trunk angular speed, deg/s. */
+  speedDegS: number | null;
+}
+
+export interface RomReference {
+  flexionDeg: number;
+  extensionDeg: number;
+  lateralLeftDeg: number;
+  lateralRightDeg: number;
+  sagittalRangeDeg: number;
+  frontalRangeDeg: number;
+  speedDegS: number | null;
+  windows: number;
+  fromHours: number;
+  toHours: number;
+}
+
+export interface MorningResult {
+  algorithm: string;
+  /** Date of the night this morning follows (the final rise's UTC date). */
+  date: string;
+  finalRise: number;
+  neutral: { sagittalDeg: number; frontalDeg: number; source: 'walking' | 'default' };
+  timeToFirstUprightSeconds: number | null;
+  firstSitToStand: { start: number; durationSeconds: number } | null;
+  windows: RomWindow[];
+  reference: RomReference | null;
+  referenceReason: string | null;
+  timeToLoosenMinutes: number | null;
+  timeToLoosenReason: string | null;
+}
+
+/** Ticks moving too much for their extremes to be trunk angle (walking): mean-of-|a| SD above this, g. */
+const STEADY_MAG_SD_G = 0.08;
+/** Walking for the neutral reference: |a| SD above this while upright, g. */
+const WALKING_MAG_SD_G = 0.1;
+/** "Upright" for the first-upright time: trunk within this of neutral, for FIRST_UPRIGHT_HOLD_S. */
+const FIRST_UPRIGHT_DEG = 20;
+const FIRST_UPRIGHT_HOLD_S = 10;
+/** A sit-to-stand: forward flexion of at least this, back within RETURN_DEG, then walking or standing. */
+const STS_FLEXION_DEG = 15;
+const STS_RETURN_DEG = 10;
+
+function percentile(values: number[], p: number): number {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return Number.NaN;
+  const x = (p / 100) * (v.length - 1);
+  const lo = Math.floor(x);
+  return v[lo]! + (v[Math.min(lo + 1, v.length - 1)]! - v[lo]!) * (x - lo);
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+export function computeMorning(
+  ticks: TickTable,
+  finalRise: number,
+  /** Start of the next bed period, if known: the reference stops there. */
+  nextBedStart: number | null,
+  options: MorningOptions = {},
+): MorningResult {
+  const {
+    windowMinutes = 5,
+    windows: nWindows = 24,
+    referenceFromHours = 4,
+    referenceToHours = 12,
+    referencePercentile = 90,
+    minReferenceWindows = 6,
+    loosenShare = 0.9,
+  } = options;
+  const c = ticks.cols;
+  const kRise = Math.ceil((finalRise - ticks.originMs) / 1000);
+  const kEnd = Math.min(
+    ticks.end,
+    Math.floor(((nextBedStart ?? Number.POSITIVE_INFINITY) - ticks.originMs) / 1000),
+    kRise + referenceToHours * 3600,
+  );
+  const upright = (r: number) => tiltFromVerticalDeg(c.mx[r]!, c.my[r]!, c.mz[r]!) <= 60;
+
+  // Upright neutral from walking seconds of the day.
+  const sag: number[] = [];
+  const fro: number[] = [];
+  for (let k = kRise; k < kEnd; k++) {
+    const r = ticks.row(k);
+    if (r < 0 || c.n[r]! === 0 || c.magSd[r]! < WALKING_MAG_SD_G || !upright(r)) continue;
+    sag.push(sagittalDeg(c.mx[r]!, c.my[r]!));
+    fro.push(frontalDeg(c.my[r]!, c.mz[r]!));
+  }
+  const neutral =
+    sag.length >= 30
+      ? { sagittalDeg: median(sag), frontalDeg: median(fro), source: 'walking' as const }
+      : { sagittalDeg: 0, frontalDeg: 0, source: 'default' as const };
+
+  const windowS = windowMinutes * 60;
+  const windowAt = (k0: number): RomWindow => {
+    let sMin = Number.POSITIVE_INFINITY;
+    let sMax = Number.NEGATIVE_INFINITY;
+    let fMin = Number.POSITIVE_INFINITY;
+    let fMax = Number.NEGATIVE_INFINITY;
+    let seconds = 0;
+    const speeds: number[] = [];
+    for (let k = k0; k < k0 + windowS; k++) {
+      const r = ticks.row(k);
+      // Walking seconds are left out: their accelerations would read as trunk angles and angular speed.
+      if (r < 0 || c.n[r]! === 0 || !upright(r) || c.magSd[r]! >= STEADY_MAG_SD_G) continue;
+      const sp = c.speedPeak[r]!;
+      if (!Number.isNaN(sp)) speeds.push(sp);
+      if (Number.isNaN(c.sagMin[r]!)) continue;
+      seconds++;
+      sMin = Math.min(sMin, c.sagMin[r]!);
+      sMax = Math.max(sMax, c.sagMax[r]!);
+      fMin = Math.min(fMin, c.froMin[r]!);
+      fMax = Math.max(fMax, c.froMax[r]!);
+    }
+    const has = seconds > 0;
+    const flex = has ? Math.max(0, sMax - neutral.sagittalDeg) : null;
+    const ext = has ? Math.max(0, neutral.sagittalDeg - sMin) : null;
+    const right = has ? Math.max(0, fMax - neutral.frontalDeg) : null;
+    const left = has ? Math.max(0, neutral.frontalDeg - fMin) : null;
+    return {
+      start: ticks.startMs(k0),
+      minutesFromRise: (ticks.startMs(k0) - finalRise) / 60_000,
+      uprightSeconds: seconds,
+      flexionDeg: flex,
+      extensionDeg: ext,
+      lateralLeftDeg: left,
+      lateralRightDeg: right,
+      sagittalRangeDeg: has ? flex! + ext! : null,
+      frontalRangeDeg: has ? left! + right! : null,
+      speedDegS: speeds.length ? percentile(speeds, 90) : null,
+    };
+  };
+
+  const windows: RomWindow[] = [];
+  for (let w = 0; w < nWindows; w++) windows.push(windowAt(kRise + w * windowS));
+
+  // Reference: a high percentile of the same measures over later windows with enough upright data.
+  const later: RomWindow[] = [];
+  const kRef0 = kRise + referenceFromHours * 3600;
+  for (let k = kRef0; k + windowS <= kEnd; k += windowS) {
+    const w = windowAt(k);
+    if (w.uprightSeconds >= 60) later.push(w);
+  }
+  let reference: RomReference | null = null;
+  let referenceReason: string | null = null;
+  if (later.length < minReferenceWindows) {
+    referenceReason =
+      kEnd <= kRef0
+        ? `no data from ${referenceFromHours} h after the final rise (data or the day ends before)`
+        : `only ${later.length} windows with a minute of upright data ${referenceFromHours}-${referenceToHours} h after the final rise (need ${minReferenceWindows})`;
+  } else {
+    const pick = (f: (w: RomWindow) => number | null) =>
+      percentile(
+        later.map(f).filter((v): v is number => v !== null),
+        referencePercentile,
+      );
+    const speeds = later.map((w) => w.speedDegS).filter((v): v is number => v !== null);
+    reference = {
+      flexionDeg: pick((w) => w.flexionDeg),
+      extensionDeg: pick((w) => w.extensionDeg),
+      lateralLeftDeg: pick((w) => w.lateralLeftDeg),
+      lateralRightDeg: pick((w) => w.lateralRightDeg),
+      sagittalRangeDeg: pick((w) => w.sagittalRangeDeg),
+      frontalRangeDeg: pick((w) => w.frontalRangeDeg),
+      speedDegS: speeds.length ? percentile(speeds, referencePercentile) : null,
+      windows: later.length,
+      fromHours: referenceFromHours,
+      toHours: Math.min(referenceToHours, (kEnd - kRise) / 3600),
+    };
+  }
+
+  let timeToLoosenMinutes: number | null = null;
+  let timeToLoosenReason: string | null = null;
+  if (!reference) timeToLoosenReason = 'no reference range';
+  else if (!(reference.sagittalRangeDeg > 0)) timeToLoosenReason = 'reference sagittal range is zero';
+  else {
+    const hit = windows.find(
+      (w) => w.sagittalRangeDeg !== null && w.sagittalRangeDeg >= loosenShare * reference!.sagittalRangeDeg,
+    );
+    if (hit) timeToLoosenMinutes = hit.minutesFromRise + windowMinutes / 2;
+    else if (windows.every((w) => w.sagittalRangeDeg === null)) timeToLoosenReason = 'no upright data in the morning';
+    else
+      timeToLoosenReason = `sagittal range stayed below ${loosenShare * 100}% of the reference for ${(nWindows * windowMinutes) / 60} h`;
+  }
+
+  return {
+    algorithm: MORNING_VERSION,
+    date: new Date(finalRise).toISOString().slice(0, 10),
+    finalRise,
+    neutral,
+    timeToFirstUprightSeconds: firstUpright(ticks, kRise, kEnd, neutral.sagittalDeg, neutral.frontalDeg, finalRise),
+    firstSitToStand: firstSitToStand(ticks, kRise, Math.min(kEnd, kRise + nWindows * windowS), neutral.sagittalDeg),
+    windows,
+    reference,
+    referenceReason,
+    timeToLoosenMinutes,
+    timeToLoosenReason,
+  };
+}
+
+function tickAngles(ticks: TickTable, r: number): [number, number] {
+  const c = ticks.cols;
+  return [sagittalDeg(c.mx[r]!, c.my[r]!), frontalDeg(c.my[r]!, c.mz[r]!)];
+}
+
+/** Seconds from the final rise until the trunk holds within FIRST_UPRIGHT_DEG of neutral for the hold time. */
+function firstUpright(ticks: TickTable, k0: number, k1: number, ns: number, nf: number, rise: number): number | null {
+  let run = 0;
+  for (let k = k0; k < k1; k++) {
+    const r = ticks.row(k);
+    if (r < 0 || ticks.cols.n[r]! === 0) {
+      run = 0;
+      continue;
+    }
+    const [s, f] = tickAngles(ticks, r);
+    run = Math.hypot(s - ns, f - nf) <= FIRST_UPRIGHT_DEG ? run + 1 : 0;
+    if (run >= FIRST_UPRIGHT_HOLD_S) return (ticks.startMs(k - run + 1) - rise) / 1000;
+  }
+  return null;
+}
+
+/**
+ * First sit-to-stand after the rise (lower-back pattern, as in SKDH): the trunk flexes forward by at least
+ * STS_FLEXION_DEG from neutral and comes back within STS_RETURN_DEG, followed by walking or standing. Duration runs
+ * from the first second past STS_RETURN_DEG of flexion to the first second back within it (1-s resolution).
+ */
+function firstSitToStand(
+  ticks: TickTable,
+  k0: number,
+  k1: number,
+  ns: number,
+): { start: number; durationSeconds: number } | null {
+  const c = ticks.cols;
+  let start = -1;
+  let peak = 0;
+  for (let k = k0; k < k1; k++) {
+    const r = ticks.row(k);
+    if (r < 0 || c.n[r]! === 0) {
+      start = -1;
+      continue;
+    }
+    const flex = (!Number.isNaN(c.sagMax[r]!) ? c.sagMax[r]! : tickAngles(ticks, r)[0]) - ns;
+    const [mean] = tickAngles(ticks, r);
+    if (start < 0) {
+      if (flex >= STS_RETURN_DEG) {
+        start = k;
+        peak = flex;
+      }
+      continue;
+    }
+    peak = Math.max(peak, flex);
+    if (mean - ns < STS_RETURN_DEG) {
+      if (peak >= STS_FLEXION_DEG && activeAfter(ticks, k, 10)) {
+        return { start: ticks.startMs(start), durationSeconds: k - start + 1 };
+      }
+      start = -1;
+    } else if (k - start > 15) start = -1; // held flexion is a bend or slump, not a transfer
+  }
+  return null;
+}
+
+/** Whether walking-level movement follows within `seconds`. */
+function activeAfter(ticks: TickTable, k: number, seconds: number): boolean {
+  for (let j = k + 1; j <= k + seconds; j++) {
+    const r = ticks.row(j);
+    if (r >= 0 && ticks.cols.n[r]! > 0 && ticks.cols.magSd[r]! >= WALKING_MAG_SD_G) return true;
+  }
+  return false;
+}
