@@ -88,6 +88,11 @@ export class StreamingAnalyzer {
     this.nightStarts = [];
   }
 
+  /** What the analyzer holds on to: one-second summaries and epochs (for monitoring memory). */
+  get retained(): { ticks: number; epochs: number } {
+    return { ticks: this.acc.table.length, epochs: this.epochs.length };
+  }
+
   /** Backend of the posture model ("rule" for the angle rule). */
   get backend(): string {
     return this.model.backend;
@@ -134,6 +139,18 @@ export class StreamingAnalyzer {
     if (Number.isNaN(this.nextEpoch)) this.nextEpoch = Math.floor(table.first / e) * e;
     if (Number.isNaN(this.nextMinute)) this.nextMinute = Math.floor(table.first / 60) * 60;
 
+    // Non-wear first: a night closing in this batch must know about it.
+    for (; this.nextMinute + 60 <= lastTick; this.nextMinute += 60) {
+      const minuteStart = table.startMs(this.nextMinute);
+      const nw = this.nonWearDetector.minute(
+        minuteStart,
+        classifyMinute(table, this.nextMinute, this.nonWearDetector.lifelessMg),
+      );
+      if (nw) {
+        this.nonWear.push(nw);
+        out.nonWear.push(nw);
+      }
+    }
     const summaries: EpochSummary[] = [];
     for (
       ;
@@ -148,17 +165,6 @@ export class StreamingAnalyzer {
       this.epochs.push(ep);
       const p = this.beds.push(ep);
       if (p) this.closePeriod(p, out);
-    }
-    for (; this.nextMinute + 60 <= lastTick; this.nextMinute += 60) {
-      const minuteStart = table.startMs(this.nextMinute);
-      const nw = this.nonWearDetector.minute(
-        minuteStart,
-        classifyMinute(table, this.nextMinute, this.nonWearDetector.lifelessMg),
-      );
-      if (nw) {
-        this.nonWear.push(nw);
-        out.nonWear.push(nw);
-      }
     }
     // Mornings whose reference day is over.
     const nowMs = table.startMs(lastTick);
@@ -226,7 +232,8 @@ export class StreamingAnalyzer {
     if (!Number.isNaN(openBed)) keepFrom = Math.min(keepFrom, openBed);
     for (const m of this.pendingMornings) keepFrom = Math.min(keepFrom, m.rise);
     const k = Math.floor((keepFrom - table.originMs) / 1000);
-    if (k - table.first > 3600) table.dropBefore(k);
+    // Drop in large steps: each drop copies what is kept.
+    if (k - table.first > 4 * 3600) table.dropBefore(k);
     const firstNeeded = this.epochs.findIndex((ep) => ep.start >= keepFrom);
     if (firstNeeded > 1000) this.epochs = this.epochs.slice(firstNeeded);
     this.nonWear = this.nonWear.filter((nw) => nw.end >= keepFrom);

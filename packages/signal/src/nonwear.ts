@@ -7,6 +7,10 @@ import type { TickTable } from './ticks.js';
 
 export const NONWEAR_VERSION = 'nonwear@1.0.0';
 
+const MIN_SAMPLES_PER_TICK = 5;
+/** Within-second SD above which a minute is moving, whatever its means do (GGIR's 13 mg still criterion), g. */
+const MAX_STILL_SD_G = 0.013;
+
 export interface NonWearOptions {
   lifelessMg?: number;
   minMinutes?: number;
@@ -40,6 +44,8 @@ export function classifyMinute(ticks: TickTable, k0: number, lifelessMg: number)
     let s2 = 0;
     let noise = 0;
     let m = 0;
+    let few = false;
+    let within = 0;
     for (let k = k0; k < k0 + 60; k++) {
       const r = ticks.row(k);
       if (r < 0 || c.n[r]! === 0) continue;
@@ -47,14 +53,30 @@ export function classifyMinute(ticks: TickTable, k0: number, lifelessMg: number)
       m++;
       s += v;
       s2 += v * v;
-      noise += axes[a]![1][r]! / c.n[r]!;
+      // Variance of a tick mean from white noise: the (unbiased) within-tick variance over n.
+      if (c.n[r]! < MIN_SAMPLES_PER_TICK) few = true;
+      else noise += axes[a]![1][r]! / (c.n[r]! - 1);
+      within += axes[a]![1][r]!;
     }
     if (m < 45) return null;
     present = m;
     const mean = s / m;
     if (a === 1) my = mean;
-    const excess = s2 / m - mean * mean - noise / m;
-    if (Math.sqrt(Math.max(0, excess)) * 1000 >= lifelessMg) lifeless = false;
+    if (few) {
+      // Below 5 Hz breathing cannot be told from sensor noise: only the orientation cue is left.
+      lifeless = false;
+      continue;
+    }
+    const noiseVar = noise / m;
+    // Movement within the seconds (walking) is no sensor noise: off-body data is still within each second too.
+    if (within / m > MAX_STILL_SD_G ** 2) {
+      lifeless = false;
+      continue;
+    }
+    const betweenVar = ((s2 / m - mean * mean) * m) / (m - 1);
+    // The excess over the noise floor, with three standard errors of the variance estimate as margin.
+    const limit = (lifelessMg / 1000) ** 2 + 3 * noiseVar * Math.sqrt(2 / (m - 1));
+    if (betweenVar - noiseVar >= limit) lifeless = false;
   }
   return present ? { lifeless, implausible: my < -0.5 } : null;
 }
@@ -69,7 +91,7 @@ export class NonWearDetector {
   private implausibleMs = 0;
 
   constructor(options: NonWearOptions = {}) {
-    this.lifelessMg = options.lifelessMg ?? 1;
+    this.lifelessMg = options.lifelessMg ?? 0.5;
     this.minMs = (options.minMinutes ?? 60) * 60_000;
     this.minImplausibleMs = (options.minImplausibleMinutes ?? 10) * 60_000;
   }

@@ -1,6 +1,7 @@
 // Sustained inactivity bouts (van Hees et al. 2015, PLoS One 10:e0142533), adapted to the trunk: 5-s blocks whose
 // gravity direction changes by no more than 5 degrees from the previous block, in runs of at least 5 minutes, are
-// taken as sleep. This is an estimate of sleep from movement, not polysomnography; it is labelled as such.
+// taken as sleep. Blocks whose |a| varies (walking) are never still, although walking keeps the mean angle steady.
+// This is an estimate of sleep from movement, not polysomnography; it is labelled as such.
 import { angleBetweenDeg } from './angles.js';
 import type { Interval } from './nonwear.js';
 import type { TickTable } from './ticks.js';
@@ -11,11 +12,13 @@ export interface InactivityOptions {
   blockS?: number;
   maxChangeDeg?: number;
   minBoutMinutes?: number;
+  /** Walking keeps the mean trunk angle steady, so the block's |a| must be steady too, g. */
+  maxMagSdG?: number;
 }
 
 /** Sustained inactivity bouts between ticks k0 and k1 (exclusive). */
 export function inactivityBouts(ticks: TickTable, k0: number, k1: number, options: InactivityOptions = {}): Interval[] {
-  const { blockS = 5, maxChangeDeg = 5, minBoutMinutes = 5 } = options;
+  const { blockS = 5, maxChangeDeg = 5, minBoutMinutes = 5, maxMagSdG = 0.02 } = options;
   const c = ticks.cols;
   const out: Interval[] = [];
   let prev: number[] | null = null;
@@ -28,9 +31,11 @@ export function inactivityBouts(ticks: TickTable, k0: number, k1: number, option
   for (let b = k0; b + blockS <= k1; b += blockS) {
     const s = [0, 0, 0];
     let n = 0;
+    let moving = false;
     for (let k = b; k < b + blockS; k++) {
       const r = ticks.row(k);
       if (r < 0 || c.n[r]! === 0) continue;
+      if (c.magSd[r]! > maxMagSdG) moving = true;
       n += c.n[r]!;
       s[0]! += c.n[r]! * c.mx[r]!;
       s[1]! += c.n[r]! * c.my[r]!;
@@ -41,7 +46,7 @@ export function inactivityBouts(ticks: TickTable, k0: number, k1: number, option
       prev = null;
       continue;
     }
-    const still = prev !== null && angleBetweenDeg(prev, s) <= maxChangeDeg;
+    const still = !moving && prev !== null && angleBetweenDeg(prev, s) <= maxChangeDeg;
     const start = ticks.startMs(b);
     if (still) {
       // The block before the first still one was already at this position: the bout starts with it.

@@ -18,7 +18,8 @@ export function lyingG(rollDeg: number, elevDeg = 5): [number, number, number] {
 }
 
 export type Phase =
-  | { kind: 'hold'; seconds: number; g: [number, number, number]; breathing?: boolean }
+  /** breathing: true rocks the trunk 0.3 degrees at 0.25 Hz; a number sets the amplitude in degrees. */
+  | { kind: 'hold'; seconds: number; g: [number, number, number]; breathing?: boolean | number }
   | { kind: 'walk'; seconds: number }
   /** Lying roll moving linearly from one value to another. */
   | { kind: 'roll'; seconds: number; from: number; to: number }
@@ -78,8 +79,8 @@ export function synth(phases: Phase[], options: SynthOptions = {}): Recording {
       if (p.kind === 'hold') {
         g = p.g;
         if (p.breathing) {
-          // Breathing rocks the trunk about 0.3 degrees at 0.25 Hz.
-          const a = 0.3 * RAD * Math.sin(2 * Math.PI * 0.25 * abs);
+          const amp = p.breathing === true ? 0.3 : p.breathing;
+          const a = amp * RAD * Math.sin(2 * Math.PI * 0.25 * abs);
           g = [g[0] - a * g[2], g[1], g[2] + a * g[0]];
         }
       } else if (p.kind === 'walk') {
