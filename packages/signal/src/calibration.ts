@@ -29,7 +29,7 @@ export interface CalibrationReport {
   errorAfterMg: number | null;
   stillWindows: number;
   /** Lowest and highest still-window mean per axis, g: how much of the sphere the still points cover. */
-  coverage: { min: [number, number, number]; max: [number, number, number] };
+  coverage: { min: [number, number, number]; max: [number, number, number] } | null;
   sphereCovered: boolean;
 }
 
@@ -154,7 +154,7 @@ export function autocalibrate(ticks: TickTable, options: CalibrationOptions = {}
     offset: [...NO_CALIBRATION.offset] as [number, number, number],
     scale: [...NO_CALIBRATION.scale] as [number, number, number],
     stillWindows: count,
-    coverage: { min, max },
+    coverage: count ? { min, max } : null,
     sphereCovered,
   };
   const before = count ? meanAbsNormError(p, NO_CALIBRATION.offset, NO_CALIBRATION.scale) * 1000 : null;

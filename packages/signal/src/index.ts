@@ -1,3 +1,4 @@
+export * from './agreement.js';
 export * from './analyze-recording.js';
 export * from './analyzer.js';
 export * from './angles.js';

@@ -1,10 +1,14 @@
 // Every restpose command registers itself here; add a file under commands/ and one line below.
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze.js';
 import { registerSimulate } from './simulate.js';
 import { registerIngestAndApi, registerStart } from './start.js';
+import { registerValidate } from './validate.js';
 
 export const registerCommands: Array<(program: Command) => void> = [
   registerStart,
   registerIngestAndApi,
   registerSimulate,
+  registerAnalyze,
+  registerValidate,
 ];
