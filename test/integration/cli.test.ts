@@ -85,7 +85,7 @@ test('start serves the API with a fresh admin token and stops cleanly on SIGINT,
 
 test('docs/configuration.md documents every setting of every command', () => {
   const docs = readFileSync(join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
-  for (const command of ['start', 'ingest', 'api', 'simulate']) {
+  for (const command of ['start', 'ingest', 'api', 'simulate', 'analyze', 'validate']) {
     const help = runCli([command, '--help']).stdout;
     const variables = [...help.matchAll(/env (RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);
     const flags = [...help.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!).filter((f) => f !== '--help');

@@ -47,6 +47,9 @@ export function registerValidate(program: Command): void {
       .argument('<analysis>', 'analysis JSON written by restpose analyze'),
     validateSettings,
   ).action(async (file: string, flags: Record<string, unknown>) => {
+    if (flags.reference === undefined && !process.env.RESTPOSE_VALIDATE_REFERENCE) {
+      throw new ConfigError('--reference: required: a CSV file of reference labels (t,label)');
+    }
     const config = loadConfig(validateSettings, flags, process.env);
     const analysis = readAnalysis(file);
     let result: ReturnType<typeof validateEpochs>;
