@@ -1,3 +1,3 @@
+export * from './analysis/output.js';
 export * from './settings.js';
 export * from './system.js';
-export * from './analysis/output.js';
