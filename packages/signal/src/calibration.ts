@@ -99,7 +99,7 @@ export function fitSphere(p: Float64Array[], maxIter = 1000, tol = 1e-10): Calib
   for (let iter = 0; iter < maxIter; iter++) {
     for (let i = 0; i < n; i++) {
       for (let a = 0; a < 3; a++) curr[a]![i] = (p[a]![i]! + offset[a]!) * scale[a]!;
-      const norm = Math.hypot(curr[0]![i]!, curr[1]![i]!, curr[2]![i]!);
+      const norm = Math.sqrt(curr[0]![i]! * curr[0]![i]! + curr[1]![i]! * curr[1]![i]! + curr[2]![i]! * curr[2]![i]!);
       for (let a = 0; a < 3; a++) closest[a]![i] = curr[a]![i]! / norm;
     }
     for (let a = 0; a < 3; a++) {

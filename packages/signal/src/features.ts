@@ -116,7 +116,7 @@ export function summarizeEpoch(
 
 /** Writes the feature vector of one epoch into out at row i. */
 export function writeFeatures(e: EpochSummary, out: Float32Array, i: number): void {
-  const norm = Math.hypot(...e.mean) || 1;
+  const norm = Math.sqrt(e.mean[0] ** 2 + e.mean[1] ** 2 + e.mean[2] ** 2) || 1;
   const roll = (e.rollDeg * Math.PI) / 180;
   const o = i * EPOCH_FEATURE_COUNT;
   out[o] = e.mean[0] / norm;

@@ -2,11 +2,11 @@
 // new segment does not ring.
 
 export class Lowpass3 {
-  private readonly b0: number;
-  private readonly b1: number;
-  private readonly b2: number;
-  private readonly a1: number;
-  private readonly a2: number;
+  readonly b0: number;
+  readonly b1: number;
+  readonly b2: number;
+  readonly a1: number;
+  readonly a2: number;
   /** Direct form II transposed state, two values per channel. */
   private readonly z = new Float64Array(6);
   readonly passthrough: boolean;
@@ -31,6 +31,11 @@ export class Lowpass3 {
       this.z[c * 2] = (this.b1 - this.a1) * v[c]! + z2;
       this.z[c * 2 + 1] = z2;
     }
+  }
+
+  /** Copies the state out (two values per channel), for callers that run the recursion inline. */
+  save(out: Float64Array): void {
+    out.set(this.z);
   }
 
   /** Filters one sample of channel c (0-2). */

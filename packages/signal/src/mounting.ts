@@ -148,13 +148,13 @@ export function estimateMounting(ticks: TickTable, options: MountingOptions = {}
     if (!(tilt >= 10 && tilt <= 70)) continue;
     const a = dot(d, superior);
     const p = [d[0] - a * superior[0], d[1] - a * superior[1], d[2] - a * superior[2]];
-    const len = Math.hypot(p[0]!, p[1]!, p[2]!);
+    const len = Math.sqrt(p[0]! * p[0]! + p[1]! * p[1]! + p[2]! * p[2]!);
     const w = Math.sin((tilt * Math.PI) / 180);
     for (let k = 0; k < 3; k++) sum[k]! += (w * p[k]!) / len;
     weight += w;
     count++;
   }
-  const asymmetry = weight > 0 ? Math.hypot(sum[0]!, sum[1]!, sum[2]!) / weight : 0;
+  const asymmetry = weight > 0 ? Math.sqrt(sum[0]! * sum[0]! + sum[1]! * sum[1]! + sum[2]! * sum[2]!) / weight : 0;
   const antConf = Math.min(1, count / 120) * Math.min(1, asymmetry / 0.3);
   const useBending = count >= 60 && asymmetry >= 0.2;
   // Forward bending reads gravity towards -x, so the anterior axis points against the mean lean.

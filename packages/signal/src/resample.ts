@@ -1,6 +1,6 @@
 // Irregular or gappy samples onto a fixed-rate grid. Short irregularities (jitter, a few dropped samples) are
 // linearly interpolated; anything longer than maxGapMs splits the recording into segments and is reported as a
-// gap, never bridged.
+// gap, never bridged. Input already on the grid (every sample within a tenth of an interval of it) is used as it is.
 
 export interface Channels {
   ax: Float32Array;
@@ -60,6 +60,10 @@ export function resample(rec: Recording, rateHz: number, maxGapMs = defaultMaxGa
   const gaps: Gap[] = [];
   let dropped = 0;
   const dt = 1000 / rateHz;
+  // The usual case, one regular stretch: a single check, no copy.
+  if (t.length > 1 && t[t.length - 1]! - t[0]! < (t.length - 0.5) * dt && onGridRange(t, 0, t.length, dt)) {
+    return { rateHz, segments: [view(rec, 0, t.length, rateHz, gyro)], gaps: [], droppedSamples: 0 };
+  }
   const keep = new Int32Array(t.length);
   let start = 0;
   while (start < t.length) {
@@ -76,11 +80,44 @@ export function resample(rec: Recording, rateHz: number, maxGapMs = defaultMaxGa
       if (d > maxGapMs) break;
       keep[kept++] = end;
     }
-    segments.push(interpolate(rec, keep.subarray(0, kept), dt, rateHz, gyro));
+    const idx = keep.subarray(0, kept);
+    segments.push(onGrid(t, idx, dt) ? view(rec, idx[0]!, kept, rateHz, gyro) : interpolate(rec, idx, dt, rateHz, gyro));
     if (end < t.length) gaps.push({ start: t[keep[kept - 1]!]!, end: t[end]! });
     start = end;
   }
   return { rateHz, segments, gaps, droppedSamples: dropped };
+}
+
+/** Whether samples idx are consecutive and each within a tenth of an interval of the grid from the first. */
+function onGrid(t: Float64Array, idx: Int32Array, dt: number): boolean {
+  const first = idx[0]!;
+  return idx[idx.length - 1]! - first === idx.length - 1 && onGridRange(t, first, idx.length, dt);
+}
+
+function onGridRange(t: Float64Array, first: number, n: number, dt: number): boolean {
+  const t0 = t[first]!;
+  const tolerance = dt / 10;
+  for (let i = 0; i < n; i++) if (Math.abs(t[first + i]! - (t0 + i * dt)) > tolerance) return false;
+  return true;
+}
+
+/** Regular input needs no copy: the segment is a view of the recording. */
+function view(rec: Recording, from: number, n: number, rateHz: number, gyro: boolean): Segment {
+  const seg: Segment = {
+    t0: rec.t[from]!,
+    rateHz,
+    ax: rec.ax.subarray(from, from + n),
+    ay: rec.ay.subarray(from, from + n),
+    az: rec.az.subarray(from, from + n),
+  };
+  if (gyro) {
+    Object.assign(seg, {
+      gx: rec.gx!.subarray(from, from + n),
+      gy: rec.gy!.subarray(from, from + n),
+      gz: rec.gz!.subarray(from, from + n),
+    });
+  }
+  return seg;
 }
 
 function interpolate(rec: Recording, idx: Int32Array, dt: number, rateHz: number, gyro: boolean): Segment {

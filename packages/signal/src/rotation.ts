@@ -41,7 +41,7 @@ export function applyMat3(m: Mat3, x: number, y: number, z: number): Vec3 {
 }
 
 export function normalize(v: readonly number[]): Vec3 {
-  const n = Math.hypot(v[0]!, v[1]!, v[2]!);
+  const n = Math.sqrt(v[0]! * v[0]! + v[1]! * v[1]! + v[2]! * v[2]!);
   return n === 0 ? [Number.NaN, Number.NaN, Number.NaN] : [v[0]! / n, v[1]! / n, v[2]! / n];
 }
 

@@ -57,3 +57,12 @@ test('the low-pass keeps a constant, removes fast oscillation and starts without
   expect(peak).toBeLessThan(0.05); // 20 Hz is far above the 3 Hz cutoff
   expect(new Lowpass3(3, 1).passthrough).toBe(true); // 1 Hz loggers: nothing to filter
 });
+
+test('samples already on the grid are used without copying', () => {
+  const times = Array.from({ length: 100 }, (_, i) => 5000 + i * 20 + (i % 3 === 0 ? 1 : 0));
+  const r = rec(times);
+  const out = resample(r, 50);
+  expect(out.segments).toHaveLength(1);
+  expect(out.segments[0]!.ax.buffer).toBe(r.ax.buffer);
+  expect(out.segments[0]!.t0).toBe(5001);
+});
