@@ -3,7 +3,14 @@
 // deterministic; memory is bounded by the ticks and epochs that open nights and mornings still need.
 import { type EpochSummary, featureMatrix, summarizeEpoch } from './features.js';
 import { computeMorning, type MorningOptions, type MorningResult } from './morning.js';
-import { type BedPeriod, BedPeriodTracker, computeNight, type NightOptions, type NightResult } from './night.js';
+import {
+  type BedPeriod,
+  BedPeriodTracker,
+  computeNight,
+  type NightOptions,
+  type NightResult,
+  refinePeriod,
+} from './night.js';
 import { classifyMinute, type Interval, NonWearDetector, type NonWearOptions } from './nonwear.js';
 import { angleRule, POSTURE_LABELS, PostureHysteresis, type PostureLabel, type PostureModel } from './posture-rule.js';
 import type { Mat3 } from './rotation.js';
@@ -203,7 +210,8 @@ export class StreamingAnalyzer {
     });
   }
 
-  private closePeriod(p: BedPeriod, out: AnalyzerOutput): void {
+  private closePeriod(found: BedPeriod, out: AnalyzerOutput): void {
+    const p = refinePeriod(this.acc.table, found, this.epochS);
     const night = computeNight(p, this.epochs, this.acc.table, this.nonWear, this.options.night);
     // A sensor left on a table reads as lying: a period that is mostly non-wear is not a night.
     if (night.nonWearMinutes > night.timeInBedMinutes / 2) return;

@@ -70,9 +70,8 @@ export interface MorningResult {
 const STEADY_MAG_SD_G = 0.08;
 /** Walking for the neutral reference: |a| SD above this while upright, g. */
 const WALKING_MAG_SD_G = 0.1;
-/** "Upright" for the first-upright time: trunk within this of neutral, for FIRST_UPRIGHT_HOLD_S. */
-const FIRST_UPRIGHT_DEG = 20;
-const FIRST_UPRIGHT_HOLD_S = 10;
+/** The sit-up is complete once the trunk's tilt changes by less than this from one second to the next, degrees. */
+const SETTLED_DEG = 3;
 /** A sit-to-stand: forward flexion of at least this, back within RETURN_DEG, then walking or standing. */
 const STS_FLEXION_DEG = 15;
 const STS_RETURN_DEG = 10;
@@ -99,8 +98,8 @@ export function computeMorning(
   const {
     windowMinutes = 5,
     windows: nWindows = 24,
-    referenceFromHours = 4,
-    referenceToHours = 12,
+    referenceFromHours = 3,
+    referenceToHours = 5,
     referencePercentile = 90,
     minReferenceWindows = 6,
     loosenShare = 0.9,
@@ -214,7 +213,7 @@ export function computeMorning(
     const hit = windows.find(
       (w) => w.sagittalRangeDeg !== null && w.sagittalRangeDeg >= loosenShare * reference!.sagittalRangeDeg,
     );
-    if (hit) timeToLoosenMinutes = hit.minutesFromRise + windowMinutes / 2;
+    if (hit) timeToLoosenMinutes = hit.minutesFromRise;
     else if (windows.every((w) => w.sagittalRangeDeg === null)) timeToLoosenReason = 'no upright data in the morning';
     else
       timeToLoosenReason = `sagittal range stayed below ${loosenShare * 100}% of the reference for ${(nWindows * windowMinutes) / 60} h`;
@@ -225,7 +224,7 @@ export function computeMorning(
     date: new Date(finalRise).toISOString().slice(0, 10),
     finalRise,
     neutral,
-    timeToFirstUprightSeconds: firstUpright(ticks, kRise, kEnd, neutral.sagittalDeg, neutral.frontalDeg, finalRise),
+    timeToFirstUprightSeconds: firstUpright(ticks, kRise, Math.min(kEnd, kRise + 600), finalRise),
     firstSitToStand: firstSitToStand(ticks, kRise, Math.min(kEnd, kRise + nWindows * windowS), neutral.sagittalDeg),
     windows,
     reference,
@@ -240,18 +239,24 @@ function tickAngles(ticks: TickTable, r: number): [number, number] {
   return [sagittalDeg(c.mx[r]!, c.my[r]!), frontalDeg(c.my[r]!, c.mz[r]!)];
 }
 
-/** Seconds from the final rise until the trunk holds within FIRST_UPRIGHT_DEG of neutral for the hold time. */
-function firstUpright(ticks: TickTable, k0: number, k1: number, ns: number, nf: number, rise: number): number | null {
-  let run = 0;
+/**
+ * Seconds from the final rise (start of the sit-up) until the sit-up is complete: the first second, once the trunk
+ * is within 60 degrees of vertical, after which its tilt changes by less than SETTLED_DEG per second.
+ */
+function firstUpright(ticks: TickTable, k0: number, k1: number, rise: number): number | null {
+  let crossed = false;
+  let prev = Number.NaN;
   for (let k = k0; k < k1; k++) {
     const r = ticks.row(k);
     if (r < 0 || ticks.cols.n[r]! === 0) {
-      run = 0;
+      prev = Number.NaN;
       continue;
     }
-    const [s, f] = tickAngles(ticks, r);
-    run = Math.hypot(s - ns, f - nf) <= FIRST_UPRIGHT_DEG ? run + 1 : 0;
-    if (run >= FIRST_UPRIGHT_HOLD_S) return (ticks.startMs(k - run + 1) - rise) / 1000;
+    const c = ticks.cols;
+    const tilt = tiltFromVerticalDeg(c.mx[r]!, c.my[r]!, c.mz[r]!);
+    if (!crossed && tilt <= 60) crossed = true;
+    if (crossed && Math.abs(tilt - prev) < SETTLED_DEG) return Math.max(0, (ticks.startMs(k - 1) - rise) / 1000);
+    prev = tilt;
   }
   return null;
 }

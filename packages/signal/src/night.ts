@@ -3,9 +3,12 @@
 // a bed period starts with a lying epoch and lasts while upright interruptions stay shorter than riseConfirmMinutes
 // (those are out-of-bed episodes). It ends at the final rise, the end of the last lying epoch, once the person has
 // then stayed upright for riseConfirmMinutes. Periods shorter than minNightHours are naps, not nights.
+
+import { tiltFromVerticalDeg } from './angles.js';
 import { type Bout, boutsWithMinimum } from './bouts.js';
 import type { Interval } from './nonwear.js';
 import type { PostureLabel } from './posture-rule.js';
+import { UPRIGHT_MAX_TILT_DEG } from './posture-rule.js';
 import { inactivityBouts, SLEEP_ESTIMATE_VERSION } from './sleep.js';
 import type { TickTable } from './ticks.js';
 import { detectTurns, type Turn } from './turns.js';
@@ -29,7 +32,7 @@ export interface PeriodEpoch {
 
 export interface BedPeriod {
   start: number;
-  /** The final rise: end of the last lying epoch. */
+  /** The final rise: end of the last lying epoch (to the second once refinePeriod has run: start of the sit-up). */
   end: number;
   /** True when the period was cut by missing data rather than confirmed by sustained upright. */
   endedByGap: boolean;
@@ -89,6 +92,43 @@ export class BedPeriodTracker {
     this.start = Number.NaN;
     return p.end - p.start >= this.minMs ? p : null;
   }
+}
+
+function tiltAt(ticks: TickTable, k: number): number {
+  const r = ticks.row(k);
+  if (r < 0 || ticks.cols.n[r]! === 0) return Number.NaN;
+  const c = ticks.cols;
+  return tiltFromVerticalDeg(c.mx[r]!, c.my[r]!, c.mz[r]!);
+}
+
+/**
+ * Sharpens a bed period found on epochs to the second: it starts when lying down is complete (the trunk has stopped
+ * tilting further after passing 60 degrees) and ends when the final sit-up starts (the trunk begins to rise towards
+ * upright before crossing 60 degrees).
+ */
+export function refinePeriod(ticks: TickTable, p: BedPeriod, epochSeconds: number): BedPeriod {
+  const e = epochSeconds;
+  const at = (ms: number) => Math.floor((ms - ticks.originMs) / 1000);
+  const lying = (k: number) => tiltAt(ticks, k) > UPRIGHT_MAX_TILT_DEG;
+  // End: the last lying second near the epoch-level end, then back through the sit-up while the tilt was falling.
+  let last = -1;
+  for (let k = at(p.end) - 2 * e; k < at(p.end) + 2 * e; k++) if (lying(k)) last = k;
+  let end = p.end;
+  if (last >= 0) {
+    let s = last + 1;
+    while (s - 1 > last - 60 && tiltAt(ticks, s - 1) > tiltAt(ticks, s) + 1) s--;
+    end = ticks.startMs(s);
+  }
+  // Start: the first lying second near the epoch-level start, then on while the tilt still increased.
+  let first = -1;
+  for (let k = at(p.start) - e; k < at(p.start) + 2 * e && first < 0; k++) if (lying(k)) first = k;
+  let start = p.start;
+  if (first >= 0) {
+    let k = first;
+    while (k + 1 < first + 60 && tiltAt(ticks, k + 1) > tiltAt(ticks, k) + 1) k++;
+    start = ticks.startMs(k + 1);
+  }
+  return { ...p, start: Math.min(start, end), end };
 }
 
 export interface PositionStats {

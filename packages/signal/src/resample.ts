@@ -81,7 +81,9 @@ export function resample(rec: Recording, rateHz: number, maxGapMs = defaultMaxGa
       keep[kept++] = end;
     }
     const idx = keep.subarray(0, kept);
-    segments.push(onGrid(t, idx, dt) ? view(rec, idx[0]!, kept, rateHz, gyro) : interpolate(rec, idx, dt, rateHz, gyro));
+    segments.push(
+      onGrid(t, idx, dt) ? view(rec, idx[0]!, kept, rateHz, gyro) : interpolate(rec, idx, dt, rateHz, gyro),
+    );
     if (end < t.length) gaps.push({ start: t[keep[kept - 1]!]!, end: t[end]! });
     start = end;
   }

@@ -10,6 +10,7 @@ function peaks(t: number): { flex: number; ext: number; lat: number } {
   return { flex: 20 + 30 * r, ext: 5 + 15 * r, lat: 10 + 20 * r };
 }
 
+// The reference range: 3-5 h after the rise (here bending from 4 h).
 /** A 40-s cycle: bend forward, back, right, left (each a 6-s half sine), from the neutral. */
 function bending(offsetS: number) {
   return (s: number): [number, number] => {
@@ -50,7 +51,8 @@ describe('a constructed morning', () => {
   test('follows the final rise of the night', () => {
     expect(a.nights).toHaveLength(1);
     expect(a.mornings).toHaveLength(1);
-    expect(Math.abs(m.finalRise - rise)).toBeLessThanOrEqual(30_000);
+    expect(Math.abs(m.finalRise - rise)).toBeLessThanOrEqual(1000);
+    expect(m.timeToFirstUprightSeconds).toBeLessThanOrEqual(2);
     expect(m.neutral.source).toBe('walking');
     expect(m.neutral.sagittalDeg).toBeCloseTo(NEUTRAL, 0);
   });
@@ -81,8 +83,8 @@ describe('a constructed morning', () => {
     expect(m.reference!.flexionDeg).toBeCloseTo(50, -0.5);
     expect(m.reference!.extensionDeg).toBeCloseTo(20, -0.5);
     expect(m.reference!.sagittalRangeDeg).toBeCloseTo(70, -0.5);
-    // 25 + 45 t / 80 min reaches 0.9 x 70 = 63 at 67.6 min: inside the 65-70 min window.
-    expect(m.timeToLoosenMinutes).toBeCloseTo(67.5, 0);
+    // 25 + 45 t / 80 min reaches 0.9 x 70 = 63 at 67.6 min: inside the window starting at 65 min.
+    expect(m.timeToLoosenMinutes).toBe(65);
     expect(m.timeToLoosenReason).toBeNull();
   });
 
@@ -102,8 +104,26 @@ test('without later-in-day data there is no reference, and time to loosen is nul
   const rec = synth(phases.slice(0, 6), { rateHz: 10 });
   const m = analyzeRecording(rec, { orientation: 'body' }).mornings[0]!;
   expect(m.reference).toBeNull();
-  expect(m.referenceReason).toMatch(/no data from 4 h/);
+  expect(m.referenceReason).toMatch(/no data from 3 h/);
   expect(m.timeToLoosenMinutes).toBeNull();
   expect(m.timeToLoosenReason).toBe('no reference range');
   expect(m.windows[10]!.flexionDeg).not.toBeNull();
+});
+
+test('the final rise is the start of the sit-up, and time to first upright its duration', () => {
+  const rec = synth(
+    [
+      { kind: 'walk', seconds: 30 * MIN },
+      { kind: 'hold', seconds: 200 * MIN, g: lyingG(0), breathing: true },
+      { kind: 'move', seconds: 6, from: lyingG(0), to: uprightG(12) }, // a slow, stiff sit-up
+      { kind: 'hold', seconds: 40, g: uprightG(12), breathing: true },
+      { kind: 'walk', seconds: 60 * MIN },
+    ],
+    { rateHz: 10 },
+  );
+  const a = analyzeRecording(rec, { orientation: 'body' });
+  const sitUp = rec.t[0]! + 230 * MIN * 1000;
+  expect(Math.abs(a.nights[0]!.finalRise - sitUp)).toBeLessThanOrEqual(1000);
+  expect(a.mornings[0]!.timeToFirstUprightSeconds).toBeGreaterThanOrEqual(5);
+  expect(a.mornings[0]!.timeToFirstUprightSeconds).toBeLessThanOrEqual(7);
 });

@@ -25,6 +25,8 @@ export type Phase =
   | { kind: 'roll'; seconds: number; from: number; to: number }
   /** Upright bending: sagittal/frontal angle as a function of seconds into the phase. */
   | { kind: 'bend'; seconds: number; angles: (s: number) => [number, number] }
+  /** Gravity moving from one direction to another (normalised linear blend), e.g. sitting up. */
+  | { kind: 'move'; seconds: number; from: [number, number, number]; to: [number, number, number] }
   | { kind: 'gap'; seconds: number };
 
 export interface SynthOptions {
@@ -87,6 +89,11 @@ export function synth(phases: Phase[], options: SynthOptions = {}): Recording {
         const up = uprightG(3);
         const ph = 2 * Math.PI * 1.8 * abs;
         g = [up[0] + 0.12 * Math.sin(ph + 1), up[1] + 0.25 * Math.sin(ph), up[2] + 0.08 * Math.sin(ph / 2)];
+      } else if (p.kind === 'move') {
+        const w = j / n;
+        const v = [0, 1, 2].map((k) => p.from[k]! * (1 - w) + p.to[k]! * w);
+        const len = Math.sqrt(v[0]! ** 2 + v[1]! ** 2 + v[2]! ** 2);
+        g = [v[0]! / len, v[1]! / len, v[2]! / len];
       } else if (p.kind === 'roll') {
         g = lyingG(p.from + ((p.to - p.from) * j) / n);
       } else {
