@@ -401,7 +401,7 @@ export class TickAccumulator {
             if (u > uMax) uMax = u;
             if (v < vMin) vMin = v;
             if (v > vMax) vMax = v;
-            if (!gyro && prevU === prevU) {
+            if (!gyro && !Number.isNaN(prevU)) {
               // d(atan u) = du / (1 + u^2)
               const ds = (u - prevU) / (1 + u * u);
               const df = (v - prevV) / (1 + v * v);
@@ -424,7 +424,7 @@ export class TickAccumulator {
         const bz = m6 * wx + m7 * wy + m8 * wz;
         speed = Math.sqrt(bx * bx + bz * bz);
       }
-      if (speed === speed) {
+      if (!Number.isNaN(speed)) {
         if (speed * speed > speakSq) speakSq = speed * speed;
         ssum += speed;
         sn++;
