@@ -2,7 +2,7 @@
 // of delay), nights when their final rise is confirmed, mornings when their reference day is complete. Pure and
 // deterministic; memory is bounded by the ticks and epochs that open nights and mornings still need.
 import { type EpochSummary, featureMatrix, summarizeEpoch } from './features.js';
-import { computeMorning, type MorningOptions, type MorningResult } from './morning.js';
+import { computeMorning, DEFAULT_REFERENCE_TO_HOURS, type MorningOptions, type MorningResult } from './morning.js';
 import {
   type BedPeriod,
   BedPeriodTracker,
@@ -175,7 +175,7 @@ export class StreamingAnalyzer {
     }
     // Mornings whose reference day is over.
     const nowMs = table.startMs(lastTick);
-    const refMs = (this.options.morning?.referenceToHours ?? 12) * 3_600_000;
+    const refMs = (this.options.morning?.referenceToHours ?? DEFAULT_REFERENCE_TO_HOURS) * 3_600_000;
     this.pendingMornings = this.pendingMornings.filter((m) => {
       if (nowMs < m.rise + refMs) return true;
       out.mornings.push(this.morning(m.rise, this.bedAfter(m.rise)));

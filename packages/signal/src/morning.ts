@@ -7,6 +7,9 @@ import type { TickTable } from './ticks.js';
 
 export const MORNING_VERSION = 'morning@1.0.0';
 
+/** The reference period ends this many hours after the final rise: a live morning is final then. */
+export const DEFAULT_REFERENCE_TO_HOURS = 5;
+
 export interface MorningOptions {
   windowMinutes?: number;
   windows?: number;
@@ -99,7 +102,7 @@ export function computeMorning(
     windowMinutes = 5,
     windows: nWindows = 24,
     referenceFromHours = 3,
-    referenceToHours = 5,
+    referenceToHours = DEFAULT_REFERENCE_TO_HOURS,
     referencePercentile = 90,
     minReferenceWindows = 6,
     loosenShare = 0.9,

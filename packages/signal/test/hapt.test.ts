@@ -32,7 +32,9 @@ run(haptPresent ? title : `${title} (skipped: no UCI HAPT data at ${HAPT_DIR})`,
   console.log(
     [
       'UCI HAPT lying vs upright, 1-s epochs, auto orientation:',
-      ...rows.map(([user, u]) => `  user ${String(user).padStart(2, '0')}: ${((100 * u.ok) / u.n).toFixed(2)}% of ${u.n}`),
+      ...rows.map(
+        ([user, u]) => `  user ${String(user).padStart(2, '0')}: ${((100 * u.ok) / u.n).toFixed(2)}% of ${u.n}`,
+      ),
       `  overall: ${((100 * total.ok) / total.n).toFixed(3)}% of ${total.n}`,
       `  confusion (truth -> predicted): ${JSON.stringify(confusion)}`,
     ].join('\n'),
