@@ -8,8 +8,8 @@ import {
   type Interval,
   intervalSchema,
   isConstant,
-  noVariation,
   notEnoughData,
+  noVariation,
   type Unavailable,
 } from './result.js';
 

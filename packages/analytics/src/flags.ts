@@ -134,7 +134,7 @@ function stiffnessOver(m: Morning, threshold: number): FlagEvidence[] | null {
 }
 
 function flag(kind: ReviewFlag['kind'], severity: ReviewFlag['severity'], summary: string, evidence: FlagEvidence[]) {
-  const since = evidence.reduce((first, e) => (e.date < first ? e.date : first), evidence[0]!.date);
+  const since = evidence.map((e) => e.date).sort()[0]!;
   return { kind, severity, summary, since, evidence, note: REVIEW_NOTE } satisfies ReviewFlag;
 }
 
@@ -147,7 +147,7 @@ export function reviewFlags(data: FlagInput, rules: FlagRules = {}): ReviewFlag[
   const r = flagRulesSchema.parse(rules);
   const dates = [...input.reports, ...input.mornings, ...input.nights].map((d) => d.date);
   if (dates.length === 0) return [];
-  const asOf = r.asOf ?? dates.reduce((a, b) => (a > b ? a : b));
+  const asOf = r.asOf ?? dates.sort().at(-1)!;
   const from = addDays(asOf, -(r.lookbackDays - 1));
   const inWindow = (d: string) => d >= from && d <= asOf;
   const flags: ReviewFlag[] = [];

@@ -1,8 +1,8 @@
 // Least-squares line of y on x (simple-statistics) with the t interval of its slope, as R's confint(lm(y ~ x)).
 import { linearRegression, linearRegressionLine, rSquared } from 'simple-statistics';
 import { z } from 'zod';
-import { tCritical } from './distributions.js';
 import { correlationUnavailable } from './correlation.js';
+import { tCritical } from './distributions.js';
 import { intervalSchema, type Unavailable } from './result.js';
 
 export const slopeSchema = z.object({

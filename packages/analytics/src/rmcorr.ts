@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { correlationPValue, fisherInterval } from './correlation.js';
 import { MIN_REPEATING_SUBJECTS, MIN_RMCORR_DF } from './minimums.js';
-import { assertPairs, intervalSchema, isConstant, noVariation, notEnoughData, type Unavailable } from './result.js';
+import { assertPairs, intervalSchema, isConstant, notEnoughData, noVariation, type Unavailable } from './result.js';
 
 export const rmcorrSchema = z.object({
   status: z.literal('ok'),
@@ -25,8 +25,8 @@ interface Group {
 function groupBySubject(subjects: readonly string[], x: readonly number[], y: readonly number[]): Group[] {
   const groups = new Map<string, Group>();
   subjects.forEach((s, i) => {
-    let g = groups.get(s);
-    if (!g) groups.set(s, (g = { x: [], y: [] }));
+    const g = groups.get(s) ?? { x: [], y: [] };
+    groups.set(s, g);
     g.x.push(x[i]!);
     g.y.push(y[i]!);
   });

@@ -123,9 +123,12 @@ describe('linkTable', () => {
       expect(t.repeatedMeasures).toBe(false);
       expect(t.rows[0]).not.toHaveProperty('rmcorr');
     }
-    expect(linkTable(observations.map((o) => strip(o)), { x: ['x1'], y: ['y1'] }).rows[0]).not.toHaveProperty(
-      'subjects',
-    );
+    expect(
+      linkTable(
+        observations.map((o) => strip(o)),
+        { x: ['x1'], y: ['y1'] },
+      ).rows[0],
+    ).not.toHaveProperty('subjects');
   });
 
   test('a pair with too little data says so with the count needed, and others are unaffected', () => {
