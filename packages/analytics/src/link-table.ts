@@ -101,10 +101,16 @@ export function linkTable(observations: readonly LinkObservation[], options: Lin
   const spearmanQ = withQValues(computed.map((c) => c.spearman));
   const rmcorrQ = repeatedMeasures ? withQValues(computed.map((c) => c.rmcorr!)) : [];
   const rows = computed.map((c, i): LinkRow => {
-    const row: LinkRow = { x: c.x, y: c.y, n: c.n, pearson: pearsonQ[i]!, spearman: spearmanQ[i]!, slope: c.slope };
-    if (c.subjects !== undefined) row.subjects = c.subjects;
-    if (repeatedMeasures) row.rmcorr = rmcorrQ[i]!;
-    return row;
+    return {
+      x: c.x,
+      y: c.y,
+      n: c.n,
+      ...(c.subjects === undefined ? {} : { subjects: c.subjects }),
+      pearson: pearsonQ[i]!,
+      spearman: spearmanQ[i]!,
+      slope: c.slope,
+      ...(repeatedMeasures ? { rmcorr: rmcorrQ[i]! } : {}),
+    };
   });
   return { confidence, repeatedMeasures, rows };
 }

@@ -1,22 +1,22 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { pearson, rmcorr } from '../src/index.js';
 
 // Bland & Altman (1995), "Calculating correlation coefficients with repeated observations: Part 1 - correlation
-// within subjects", BMJ 310:446: intramural pH and PaCO2 of 8 subjects, 47 observations (the rmcorr package's
-// bland1995 data set), in the paper's order.
-const bland1995 = {
-  subject: [4, 4, 9, 5, 8, 6, 3, 8].flatMap((count, s) => Array<string>(count).fill(String(s + 1))),
-  pH: [
-    6.68, 6.53, 6.43, 6.33, 6.85, 7.06, 7.13, 7.17, 7.4, 7.42, 7.41, 7.37, 7.34, 7.35, 7.28, 7.3, 7.34, 7.36, 7.33,
-    7.29, 7.3, 7.35, 7.35, 7.3, 7.3, 7.37, 7.27, 7.28, 7.32, 7.32, 7.38, 7.3, 7.29, 7.33, 7.31, 7.33, 6.86, 6.94, 6.92,
-    7.19, 7.29, 7.21, 7.25, 7.2, 7.19, 6.77, 6.82,
-  ],
-  PaCO2: [
-    3.97, 4.12, 4.09, 3.97, 5.27, 5.37, 5.41, 5.44, 5.67, 3.64, 4.32, 4.73, 4.96, 5.04, 5.22, 4.82, 5.07, 5.67, 5.1,
-    5.53, 4.75, 5.51, 4.28, 4.44, 4.32, 3.23, 4.46, 4.72, 4.75, 4.99, 4.78, 4.73, 5.12, 4.93, 5.03, 4.93, 6.85, 6.44,
-    6.52, 5.28, 4.56, 4.34, 4.32, 4.41, 3.69, 6.09, 5.58,
-  ],
-};
+// within subjects", BMJ 310:446: intramural pH and PaCO2 of 8 subjects, 47 observations, in the paper's order (the
+// rmcorr package's bland1995 data set). bland1995.csv holds them; the CLI test reads the same file.
+function readBland1995() {
+  const [, ...lines] = readFileSync(new URL('./bland1995.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
+  const rows = lines.map((line) => line.split(','));
+  return {
+    subject: rows.map((r) => r[0]!),
+    pH: rows.map((r) => Number(r[1])),
+    PaCO2: rows.map((r) => Number(r[2])),
+  };
+}
+const bland1995 = readBland1995();
 
 function ok<T>(result: { status: string }): T {
   expect(result.status).toBe('ok');
@@ -27,6 +27,7 @@ type Ok = { r: number; df: number; p: number; ci: [number, number]; slope: numbe
 
 test('bland1995 reproduces the published repeated-measures correlation', () => {
   expect(bland1995.subject).toHaveLength(47);
+  expect(new Set(bland1995.subject).size).toBe(8);
   const result = ok<Ok>(rmcorr(bland1995.subject, bland1995.PaCO2, bland1995.pH));
   // Bakdash & Marusich (2017), Front. Psychol. 8:456: r_rm = -0.507, df = 38, p = 0.0008, 95% CI [-0.71, -0.23].
   // rmcorr package README, rmcorr(Subject, PaCO2, pH, bland1995): r -0.5067697, df 38, p 0.0008471081,
