@@ -85,6 +85,7 @@ export function registerLink(program: Command): void {
       throw err;
     }
     const table = linkTable(observations, { x: config.x, y: config.y, confidence: config.confidence });
+    if (table.rows.length === 0) throw new ConfigError('--x, --y: no pairs; a column is never paired with itself');
     const subjects = config.subject ? new Set(observations.map((o) => o.subject)).size : undefined;
     if (config.format === 'json') {
       process.stdout.write(
