@@ -100,8 +100,8 @@ export function linkTable(observations: readonly LinkObservation[], options: Lin
   const pearsonQ = withQValues(computed.map((c) => c.pearson));
   const spearmanQ = withQValues(computed.map((c) => c.spearman));
   const rmcorrQ = repeatedMeasures ? withQValues(computed.map((c) => c.rmcorr!)) : [];
-  const rows = computed.map((c, i): LinkRow => {
-    return {
+  const rows = computed.map(
+    (c, i): LinkRow => ({
       x: c.x,
       y: c.y,
       n: c.n,
@@ -110,7 +110,7 @@ export function linkTable(observations: readonly LinkObservation[], options: Lin
       spearman: spearmanQ[i]!,
       slope: c.slope,
       ...(repeatedMeasures ? { rmcorr: rmcorrQ[i]! } : {}),
-    };
-  });
+    }),
+  );
   return { confidence, repeatedMeasures, rows };
 }
