@@ -168,6 +168,7 @@ test('missing or bad settings stop with one line naming them', () => {
       ['--input', file, '--x', 'x', '--y', 'y', '--confidence', '95'],
       /^restpose: --confidence="95": expected a number between 0 and 1$/,
     ],
+    [['--input', file, '--x', 'x', '--y', 'x'], /^restpose: --x, --y: no pairs; a column is never paired with itself$/],
   ] as const) {
     const result = runCli(['link', ...args]);
     expect([args, result.status]).toEqual([args, 2]);
