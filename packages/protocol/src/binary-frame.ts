@@ -7,12 +7,12 @@ import {
   accScaleField,
   checkBatchTime,
   countField,
-  countToUnit,
   gyroScaleField,
   rateFromMicrohertz,
   rateToMicrohertz,
   t0Field,
   uint32Field,
+  wireScale,
 } from './frame-fields.js';
 import type { ImuBatch, ImuFrame } from './imu-batch.js';
 import { LIMITS } from './limits.js';
@@ -159,7 +159,7 @@ export function decodeBinaryFrame(bytes: Uint8Array, nowMs: number): DecodeResul
 function readSamples(bytes: Uint8Array, view: DataView, header: BinaryHeader, rateHz: number): ImuBatch {
   const { count: n, flags } = header;
   const stride = channels(flags);
-  const acc = countToUnit(header.accScaleMg);
+  const acc = wireScale(header.accScaleMg);
   const batch: ImuBatch = {
     seq: header.seq,
     t0: header.t0,
@@ -174,19 +174,19 @@ function readSamples(bytes: Uint8Array, view: DataView, header: BinaryHeader, ra
   scaleChannels(samples, view, stride, 0, acc, batch.ax, batch.ay, batch.az);
   if (stride === 6) {
     const gyro = { gx: new Float32Array(n), gy: new Float32Array(n), gz: new Float32Array(n) };
-    scaleChannels(samples, view, stride, 3, countToUnit(header.gyroScaleMdps), gyro.gx, gyro.gy, gyro.gz);
+    scaleChannels(samples, view, stride, 3, wireScale(header.gyroScaleMdps), gyro.gx, gyro.gy, gyro.gz);
     batch.gyro = gyro;
   }
   return batch;
 }
 
-/** De-interleaves three channels starting at `first` into x, y, z, multiplying by `unit`. */
+/** De-interleaves three channels starting at `first` into x, y, z, as count * scale / 1000. */
 function scaleChannels(
   samples: Int16Array | undefined,
   view: DataView,
   stride: number,
   first: number,
-  unit: number,
+  scale: number,
   x: Float32Array,
   y: Float32Array,
   z: Float32Array,
@@ -194,17 +194,17 @@ function scaleChannels(
   const n = x.length;
   if (samples) {
     for (let i = 0, j = first; i < n; i++, j += stride) {
-      x[i] = samples[j]! * unit;
-      y[i] = samples[j + 1]! * unit;
-      z[i] = samples[j + 2]! * unit;
+      x[i] = (samples[j]! * scale) / 1000;
+      y[i] = (samples[j + 1]! * scale) / 1000;
+      z[i] = (samples[j + 2]! * scale) / 1000;
     }
     return;
   }
   const step = 2 * stride;
   for (let i = 0, at = HEADER_BYTES + 2 * first; i < n; i++, at += step) {
-    x[i] = view.getInt16(at, true) * unit;
-    y[i] = view.getInt16(at + 2, true) * unit;
-    z[i] = view.getInt16(at + 4, true) * unit;
+    x[i] = (view.getInt16(at, true) * scale) / 1000;
+    y[i] = (view.getInt16(at + 2, true) * scale) / 1000;
+    z[i] = (view.getInt16(at + 4, true) * scale) / 1000;
   }
 }
 

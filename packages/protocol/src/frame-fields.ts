@@ -20,9 +20,12 @@ export function rateToMicrohertz(rateHz: number): number {
   return Math.round(rateHz * 1e6);
 }
 
-/** Scales travel as float32 (the binary header's type); both forms scale counts with the float32 value. */
-export function countToUnit(scale: number): number {
-  return Math.fround(scale) / 1000;
+/**
+ * Scales travel as float32 (the binary header's type), so both forms use the float32 value. A count becomes
+ * count * scale / 1000 (g or deg/s), computed in float64 (the product is exact) and stored as float32.
+ */
+export function wireScale(scale: number): number {
+  return Math.fround(scale);
 }
 
 function iso(ms: number): string {

@@ -1,6 +1,6 @@
 // The in-memory forms of an IMU batch. ImuBatch is what every payload decodes to (physical units, column typed
 // arrays, no per-sample objects); ImuFrame is what a device puts on the wire (raw int16 counts and their scales).
-import { countToUnit } from './frame-fields.js';
+import { wireScale } from './frame-fields.js';
 
 export interface ImuBatch {
   /** Device sequence number of this batch (uint32, wraps). */
@@ -34,15 +34,17 @@ export function batchLength(batch: ImuBatch): number {
   return batch.ax.length;
 }
 
-function quantize(values: Float32Array, unit: number): Int16Array {
+function quantize(values: Float32Array, scale: number): Int16Array {
   const out = new Int16Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(values[i]! / unit)));
+  for (let i = 0; i < values.length; i++) {
+    out[i] = Math.max(-32768, Math.min(32767, Math.round((values[i]! * 1000) / scale)));
+  }
   return out;
 }
 
 /** Quantizes a batch in g (and deg/s) to int16 counts at the given scales, clamping at full range. */
 export function quantizeBatch(batch: ImuBatch, accScaleMg: number, gyroScaleMdps?: number): ImuFrame {
-  const acc = countToUnit(accScaleMg);
+  const acc = wireScale(accScaleMg);
   const frame: ImuFrame = {
     seq: batch.seq,
     t0: batch.t0,
@@ -53,7 +55,7 @@ export function quantizeBatch(batch: ImuBatch, accScaleMg: number, gyroScaleMdps
     az: quantize(batch.az, acc),
   };
   if (batch.gyro && gyroScaleMdps !== undefined) {
-    const dps = countToUnit(gyroScaleMdps);
+    const dps = wireScale(gyroScaleMdps);
     const { gx, gy, gz } = batch.gyro;
     frame.gyro = { scaleMdps: gyroScaleMdps, gx: quantize(gx, dps), gy: quantize(gy, dps), gz: quantize(gz, dps) };
   }

@@ -4,13 +4,13 @@ import { type DecodeResult, reject } from './errors.js';
 import {
   accScaleField,
   checkBatchTime,
-  countToUnit,
   gyroScaleField,
   rateFromMicrohertz,
   rateHzField,
   rateToMicrohertz,
   t0Field,
   uint32Field,
+  wireScale,
 } from './frame-fields.js';
 import { type ImuBatch, type ImuFrame, quantizeBatch } from './imu-batch.js';
 import { decodeJsonMessage } from './json-message.js';
@@ -54,9 +54,9 @@ export const jsonFrameSchema = z
 
 export type JsonFrame = z.infer<typeof jsonFrameSchema>;
 
-function scaled(counts: number[], unit: number): Float32Array {
+function scaled(counts: number[], scale: number): Float32Array {
   const out = new Float32Array(counts.length);
-  for (let i = 0; i < counts.length; i++) out[i] = counts[i]! * unit;
+  for (let i = 0; i < counts.length; i++) out[i] = (counts[i]! * scale) / 1000;
   return out;
 }
 
@@ -69,7 +69,7 @@ export function decodeJsonFrame(payload: Uint8Array, nowMs: number): DecodeResul
   const late = checkBatchTime(f.t0, f.ax.length, rateHz, nowMs);
   if (late) return reject(late.code, late.message, f.seq);
 
-  const acc = countToUnit(f.accScaleMg);
+  const acc = wireScale(f.accScaleMg);
   const batch: ImuBatch = {
     seq: f.seq,
     t0: f.t0,
@@ -79,7 +79,7 @@ export function decodeJsonFrame(payload: Uint8Array, nowMs: number): DecodeResul
     az: scaled(f.az, acc),
   };
   if (f.gx && f.gy && f.gz && f.gyroScaleMdps !== undefined) {
-    const dps = countToUnit(f.gyroScaleMdps);
+    const dps = wireScale(f.gyroScaleMdps);
     batch.gyro = { gx: scaled(f.gx, dps), gy: scaled(f.gy, dps), gz: scaled(f.gz, dps) };
   }
   return { ok: true, value: batch };
