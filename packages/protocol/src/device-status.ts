@@ -40,6 +40,8 @@ export const deviceStatusSchema = z
         oldestT0: t0Field.nullable(),
         /** The sequence number the next new batch will carry. */
         nextSeq: uint32Field,
+        /** Batches discarded unsent since boot because flash was full (oldest first); never silently. */
+        dropped: z.number().int().min(0).max(0xffffffff),
       })
       .strict(),
     /** `issuedAt` of the config the device runs with; null before it has received one. */

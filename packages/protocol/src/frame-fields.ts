@@ -5,7 +5,7 @@ import type { Rejection } from './errors.js';
 import { LIMITS } from './limits.js';
 
 export const uint32Field = z.number().int().min(0).max(0xffffffff);
-/** Range only; the acceptance window (not before 2000, not in the future) gets its own codes in checkBatchTime. */
+/** Range only; the acceptance window (not before 2020, not in the future) gets its own codes in checkBatchTime. */
 export const t0Field = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const rateHzField = z.number().min(LIMITS.minRateHz).max(LIMITS.maxRateHz);
 export const accScaleField = z.number().min(LIMITS.minAccScaleMg).max(LIMITS.maxAccScaleMg);
@@ -32,7 +32,7 @@ function iso(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 
-/** The acceptance window for a batch's timestamps: after 2000-01-01 and no sample over 5 min ahead of the server. */
+/** The acceptance window for a batch's timestamps: from 2020 on, and no sample over 5 min ahead of the server. */
 export function checkBatchTime(t0: number, count: number, rateHz: number, nowMs: number): Rejection | null {
   if (t0 < LIMITS.minTimestampMs) {
     return {

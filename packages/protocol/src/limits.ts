@@ -7,8 +7,8 @@ export const LIMITS = {
   maxSamples: 5000,
   /** No sample of a batch may be more than this far ahead of the server clock. */
   maxFutureMs: 5 * 60 * 1000,
-  /** Nothing before 2000-01-01 is a real device clock (an unset RTC starts at 1970 or 2000). */
-  minTimestampMs: Date.UTC(2000, 0, 1),
+  /** Nothing before 2020 is a real restpose clock; unset RTCs restart at 1970-01-01 or 2000-01-01. */
+  minTimestampMs: Date.UTC(2020, 0, 1),
   /** Accelerometer scale, mg per LSB (0.061 at +-2 g through 0.98 at +-32 g). */
   minAccScaleMg: 0.001,
   maxAccScaleMg: 10,

@@ -128,6 +128,7 @@ describe('every header field is bounded, with a specific code and the field name
       /96 bytes, but count 11 with 3 channels makes 102/,
     ],
     ['t0 in 1970 (clock not set)', (v) => v.setBigUint64(8, 1000n, true), 'TIMESTAMP_TOO_OLD', /1970-01-01/],
+    ['t0 at an RTC reset to 2000', (v) => v.setBigUint64(8, 946684800000n, true), 'TIMESTAMP_TOO_OLD', /2000-01-01/],
   ])('%s', (_name, edit, code, message) => {
     const error = rejection(edited(f, edit));
     expect(error.code).toBe(code);

@@ -23,7 +23,7 @@ const status: DeviceStatus = {
   uptimeS: 86_400,
   battery: { percent: 71.5, millivolts: 3890, charging: false },
   clock: { source: 'ntp', lastSyncMs: NOW - 3_600_000, lastStepMs: -42, driftPpm: 18.5 },
-  buffer: { batches: 12, oldestT0: NOW - 720_000, nextSeq: 1044 },
+  buffer: { batches: 12, oldestT0: NOW - 720_000, nextSeq: 1044, dropped: 0 },
   configIssuedAt: NOW - 86_400_000,
 };
 
