@@ -42,7 +42,7 @@ function quantize(values: Float32Array, scale: number): Int16Array {
   return out;
 }
 
-/** Quantizes a batch in g (and deg/s) to int16 counts at the given scales, clamping at full range. */
+/** Quantizes a batch in g (and deg/s) to int16 counts at the given scales, clamping at full range; gyro only with its scale. */
 export function quantizeBatch(batch: ImuBatch, accScaleMg: number, gyroScaleMdps?: number): ImuFrame {
   const acc = wireScale(accScaleMg);
   const frame: ImuFrame = {

@@ -92,24 +92,18 @@ export function encodeJsonFrame(batch: ImuBatch, accScaleMg: number, gyroScaleMd
 export function encodeJsonFrame(input: ImuFrame | ImuBatch, accScaleMg?: number, gyroScaleMdps?: number): string {
   const frame =
     accScaleMg === undefined ? (input as ImuFrame) : quantizeBatch(input as ImuBatch, accScaleMg, gyroScaleMdps);
+  const { gyro } = frame;
   const json: JsonFrame = {
     v: 1,
     seq: frame.seq,
     t0: frame.t0,
     rateHz: frame.rateHz,
     accScaleMg: frame.accScaleMg,
+    ...(gyro && { gyroScaleMdps: gyro.scaleMdps }),
     ax: Array.from(frame.ax),
     ay: Array.from(frame.ay),
     az: Array.from(frame.az),
+    ...(gyro && { gx: Array.from(gyro.gx), gy: Array.from(gyro.gy), gz: Array.from(gyro.gz) }),
   };
-  const gyro = frame.gyro;
-  if (gyro) {
-    Object.assign(json, {
-      gyroScaleMdps: gyro.scaleMdps,
-      gx: Array.from(gyro.gx),
-      gy: Array.from(gyro.gy),
-      gz: Array.from(gyro.gz),
-    });
-  }
   return JSON.stringify(json);
 }
