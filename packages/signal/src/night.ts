@@ -126,7 +126,7 @@ export function refinePeriod(ticks: TickTable, p: BedPeriod, epochSeconds: numbe
   if (first >= 0) {
     let k = first;
     while (k + 1 < first + 60 && tiltAt(ticks, k + 1) > tiltAt(ticks, k) + 1) k++;
-    start = ticks.startMs(k + 1);
+    start = ticks.startMs(k);
   }
   return { ...p, start: Math.min(start, end), end };
 }
