@@ -137,7 +137,7 @@ const QS_LO = (1 - QUASI_STATIC_G) ** 2;
 const QS_HI = (1 + QUASI_STATIC_G) ** 2;
 const DEG = 180 / Math.PI;
 
-// Slots of the open tick's running state (kept between batches).
+// Running state (kept between batches). Slots up to TICK_SLOTS are the open tick's sums and start afresh each tick.
 const N = 0;
 const SX = 1;
 const SY = 2;
@@ -158,197 +158,84 @@ const AMIN = 14;
 const AMAX = 15;
 const BMIN = 16;
 const BMAX = 17;
+/** Peak squared speed, sum and count of speeds. */
 const SPEAK = 18;
 const SSUM = 19;
 const SN = 20;
-const STATE = 21;
+const TICK_SLOTS = 21;
+/** Low-pass state (two delay values per axis), the open block's sums and count, the previous tangents. */
+const Z = 21;
+const BLK = 27;
+const PREV_U = 31;
+const PREV_V = 32;
+const STATE_SIZE = 33;
+
+// Parameters of the kernel: mounting (9), offset (3), scale (3), filter (5), flags and rates.
+const P_OFF = 9;
+const P_SCALE = 12;
+const P_FILTER = 15;
+const P_PASS = 20;
+const P_BLOCK = 21;
+const P_RATE_RAD = 22;
+const P_ANGLES = 23;
+const P_STRIDE = 24;
+const PARAM_SIZE = 25;
 
 function atanDeg(u: number): number {
   return Math.atan(u) * DEG;
 }
 
-function clearState(st: Float64Array): void {
-  st.fill(0, 0, STATE);
+function clearTick(st: Float64Array): void {
+  st.fill(0, 0, TICK_SLOTS);
   st[UMIN] = st[VMIN] = st[AMIN] = st[BMIN] = Number.POSITIVE_INFINITY;
   st[UMAX] = st[VMAX] = st[AMAX] = st[BMAX] = Number.NEGATIVE_INFINITY;
 }
 
 /**
- * Accumulates samples into ticks, applying calibration and the mounting rotation first (pass the identity and no
- * calibration to get device-frame ticks). Streaming: push batches in time order; each completed tick is appended to
- * `table` when the first sample of a later tick arrives (or on flush). The loop keeps its sums in locals and
- * computes no trigonometry per sample: it is the one pass over the raw data.
+ * The per-sample work for samples [from, to) of one tick: calibrate, rotate, sum; every block of samples, low-pass
+ * the block mean and track inclination extremes and angular speed. A plain function with everything in locals, so
+ * the engine keeps it in registers; the caller splits batches at tick boundaries.
  */
-export class TickAccumulator {
-  readonly table: TickTable;
-  private readonly m: Mat3;
-  private readonly off: readonly number[];
-  private readonly sc: readonly number[];
-  private filter: Lowpass3 | null = null;
-  private filterRate = 0;
-  /** Filter state: y, then the two delay values, per axis. */
-  private readonly z = new Float64Array(6);
-  private lastT = Number.NEGATIVE_INFINITY;
-  private tick = Number.NaN;
-  private tickEnd = Number.NEGATIVE_INFINITY;
-  private readonly st = new Float64Array(STATE);
-  /** Block of samples averaged before the angle filter (decimation to about 12.5 Hz; the mean is the anti-alias). */
-  private readonly block = new Float64Array(4);
-  private blockLen = 1;
-  /** Previous quasi-static sample's tangents, for the angular speed without a gyroscope (NaN: none). */
-  private prevU = Number.NaN;
-  private prevV = Number.NaN;
-  /**
-   * Skip angles and speeds (first pass for calibration and mounting: sums only). That pass also reads only every
-   * stride-th sample above 10 Hz: means and SDs over a second are as well estimated from ten samples as from fifty.
-   */
-  private readonly summariesOnly: boolean;
-  private stride: number;
-  /** Gaps between batches longer than this restart the filter. */
-  readonly maxGapMs: number;
-
-  constructor(
-    originMs: number,
-    mounting: Mat3,
-    calibration: Calibration = NO_CALIBRATION,
-    options: { maxGapMs?: number; summariesOnly?: boolean } = {},
-  ) {
-    this.summariesOnly = options.summariesOnly ?? false;
-    this.stride = 1;
-    this.table = new TickTable(originMs);
-    this.m = mounting;
-    this.off = calibration.offset;
-    this.sc = calibration.scale;
-    this.maxGapMs = options.maxGapMs ?? 500;
-    clearState(this.st);
-  }
-
-  /** Index of the tick still open (later samples may join it); ticks before it are complete. */
-  get openTick(): number {
-    return this.st[N]! > 0 ? this.tick : this.table.end;
-  }
-
-  /** UTC ms of the last sample pushed. */
-  get lastSampleMs(): number {
-    return this.lastT;
-  }
-
-  push(b: TickSamples): void {
-    const { rateHz, ax, ay, az, gx, gy, gz } = b;
-    const count = ax.length;
-    if (count === 0) return;
-    const dt = 1000 / rateHz;
-    const origin = this.table.originMs;
-    const m = this.m;
-    const m0 = m[0];
-    const m1 = m[1];
-    const m2 = m[2];
-    const m3 = m[3];
-    const m4 = m[4];
-    const m5 = m[5];
-    const m6 = m[6];
-    const m7 = m[7];
-    const m8 = m[8];
-    const o0 = this.off[0]!;
-    const o1 = this.off[1]!;
-    const o2 = this.off[2]!;
-    const c0 = this.sc[0]!;
-    const c1 = this.sc[1]!;
-    const c2 = this.sc[2]!;
-    const angles = !this.summariesOnly;
-    this.stride = angles ? 1 : Math.max(1, Math.floor(rateHz / 10));
-    const stride = this.stride;
-    const gyro = angles && gx !== undefined && gy !== undefined && gz !== undefined;
-    if (
-      angles &&
-      (this.filter === null || this.filterRate !== rateHz || b.t0 - this.lastT > Math.max(this.maxGapMs, 1.5 * dt))
-    ) {
-      this.blockLen = Math.max(1, Math.floor(rateHz / ANGLE_RATE_HZ));
-      this.block.fill(0);
-      this.filter = new Lowpass3(ANGLE_LOWPASS_HZ, rateHz / this.blockLen);
-      this.filterRate = rateHz;
-      const x = (ax[0]! + o0) * c0;
-      const y = (ay[0]! + o1) * c1;
-      const z = (az[0]! + o2) * c2;
-      this.filter.reset(m0 * x + m1 * y + m2 * z, m3 * x + m4 * y + m5 * z, m6 * x + m7 * y + m8 * z);
-      this.filter.save(this.z);
-      this.prevU = Number.NaN;
-      this.prevV = Number.NaN;
-    }
-    const f = this.filter;
-    const pass = f?.passthrough ?? true;
-    const b0 = f?.b0 ?? 1;
-    const b1 = f?.b1 ?? 0;
-    const b2 = f?.b2 ?? 0;
-    const a1 = f?.a1 ?? 0;
-    const a2 = f?.a2 ?? 0;
-    const zs = this.z;
-    let zx1 = zs[0]!;
-    let zx2 = zs[1]!;
-    let zy1 = zs[2]!;
-    let zy2 = zs[3]!;
-    let zz1 = zs[4]!;
-    let zz2 = zs[5]!;
-    const st = this.st;
-    let n = st[N]!;
-    let sx = st[SX]!;
-    let sy = st[SY]!;
-    let sz = st[SZ]!;
-    let sxx = st[SXX]!;
-    let syy = st[SYY]!;
-    let szz = st[SZZ]!;
-    let smag = st[SMAG]!;
-    let smag2 = st[SMAG2]!;
-    let senmo = st[SENMO]!;
-    let uMin = st[UMIN]!;
-    let uMax = st[UMAX]!;
-    let vMin = st[VMIN]!;
-    let vMax = st[VMAX]!;
-    let speakSq = st[SPEAK]!;
-    let ssum = st[SSUM]!;
-    let sn = st[SN]!;
-    let prevU = this.prevU;
-    let prevV = this.prevV;
-    let lastT = this.lastT;
-    let tickEnd = this.tickEnd;
-    const blockLen = this.blockLen;
-    const blk = this.block;
-    let bx = blk[0]!;
-    let by = blk[1]!;
-    let bz = blk[2]!;
-    let bn = blk[3]!;
-    const rateRad = (rateHz / blockLen) * DEG;
-    for (let i = 0; i < count; i += stride) {
-      const t = b.t0 + i * dt;
-      if (t <= lastT) continue; // repeated or late samples: the tick they belong to is already summarised
-      if (t >= tickEnd) {
-        if (n > 0) {
-          st[N] = n;
-          st[SX] = sx;
-          st[SY] = sy;
-          st[SZ] = sz;
-          st[SXX] = sxx;
-          st[SYY] = syy;
-          st[SZZ] = szz;
-          st[SMAG] = smag;
-          st[SMAG2] = smag2;
-          st[SENMO] = senmo;
-          st[UMIN] = uMin;
-          st[UMAX] = uMax;
-          st[VMIN] = vMin;
-          st[VMAX] = vMax;
-          st[SPEAK] = speakSq;
-          st[SSUM] = ssum;
-          st[SN] = sn;
-          this.closeTick();
-          n = sx = sy = sz = sxx = syy = szz = smag = smag2 = senmo = speakSq = ssum = sn = 0;
-          uMin = vMin = Number.POSITIVE_INFINITY;
-          uMax = vMax = Number.NEGATIVE_INFINITY;
-        }
-        this.tick = Math.floor((t - origin) / 1000);
-        tickEnd = origin + (this.tick + 1) * 1000;
-      }
-      lastT = t;
+function accumulate(
+  ax: Float32Array,
+  ay: Float32Array,
+  az: Float32Array,
+  gx: Float32Array | undefined,
+  gy: Float32Array | undefined,
+  gz: Float32Array | undefined,
+  from: number,
+  to: number,
+  p: Float64Array,
+  st: Float64Array,
+): void {
+  const m0 = p[0]!;
+  const m1 = p[1]!;
+  const m2 = p[2]!;
+  const m3 = p[3]!;
+  const m4 = p[4]!;
+  const m5 = p[5]!;
+  const m6 = p[6]!;
+  const m7 = p[7]!;
+  const m8 = p[8]!;
+  const o0 = p[P_OFF]!;
+  const o1 = p[P_OFF + 1]!;
+  const o2 = p[P_OFF + 2]!;
+  const c0 = p[P_SCALE]!;
+  const c1 = p[P_SCALE + 1]!;
+  const c2 = p[P_SCALE + 2]!;
+  const stride = p[P_STRIDE]!;
+  let n = st[N]!;
+  let sx = st[SX]!;
+  let sy = st[SY]!;
+  let sz = st[SZ]!;
+  let sxx = st[SXX]!;
+  let syy = st[SYY]!;
+  let szz = st[SZZ]!;
+  let smag = st[SMAG]!;
+  let smag2 = st[SMAG2]!;
+  let senmo = st[SENMO]!;
+  if (p[P_ANGLES]! === 0) {
+    for (let i = from; i < to; i += stride) {
       const rx = (ax[i]! + o0) * c0;
       const ry = (ay[i]! + o1) * c1;
       const rz = (az[i]! + o2) * c2;
@@ -366,9 +253,57 @@ export class TickAccumulator {
       szz += z * z;
       smag += mag;
       smag2 += mag2;
-      if (mag > 1) senmo += mag - 1;
-      if (!angles) continue;
-      let speed = Number.NaN;
+      senmo += mag > 1 ? mag - 1 : 0;
+    }
+  } else {
+    const pass = p[P_PASS]! === 1;
+    const b0 = p[P_FILTER]!;
+    const b1 = p[P_FILTER + 1]!;
+    const b2 = p[P_FILTER + 2]!;
+    const a1 = p[P_FILTER + 3]!;
+    const a2 = p[P_FILTER + 4]!;
+    const blockLen = p[P_BLOCK]!;
+    const rateRad = p[P_RATE_RAD]!;
+    const gyro = gx !== undefined && gy !== undefined && gz !== undefined;
+    let zx1 = st[Z]!;
+    let zx2 = st[Z + 1]!;
+    let zy1 = st[Z + 2]!;
+    let zy2 = st[Z + 3]!;
+    let zz1 = st[Z + 4]!;
+    let zz2 = st[Z + 5]!;
+    let bx = st[BLK]!;
+    let by = st[BLK + 1]!;
+    let bz = st[BLK + 2]!;
+    let bn = st[BLK + 3]!;
+    let prevU = st[PREV_U]!;
+    let prevV = st[PREV_V]!;
+    let uMin = st[UMIN]!;
+    let uMax = st[UMAX]!;
+    let vMin = st[VMIN]!;
+    let vMax = st[VMAX]!;
+    let speakSq = st[SPEAK]!;
+    let ssum = st[SSUM]!;
+    let sn = st[SN]!;
+    for (let i = from; i < to; i++) {
+      const rx = (ax[i]! + o0) * c0;
+      const ry = (ay[i]! + o1) * c1;
+      const rz = (az[i]! + o2) * c2;
+      const x = m0 * rx + m1 * ry + m2 * rz;
+      const y = m3 * rx + m4 * ry + m5 * rz;
+      const z = m6 * rx + m7 * ry + m8 * rz;
+      const mag2 = x * x + y * y + z * z;
+      const mag = Math.sqrt(mag2);
+      n++;
+      sx += x;
+      sy += y;
+      sz += z;
+      sxx += x * x;
+      syy += y * y;
+      szz += z * z;
+      smag += mag;
+      smag2 += mag2;
+      senmo += mag > 1 ? mag - 1 : 0;
+      let speed = -1;
       bx += x;
       by += y;
       bz += z;
@@ -392,54 +327,55 @@ export class TickAccumulator {
           zz2 = b2 * z1 - a2 * fz;
         }
         const fn2 = fx * fx + fy * fy + fz * fz;
-        if (fn2 > QS_LO && fn2 < QS_HI) {
-          if (fy > 0) {
-            const inv = -1 / fy;
-            const u = fx * inv;
-            const v = fz * inv;
-            if (u < uMin) uMin = u;
-            if (u > uMax) uMax = u;
-            if (v < vMin) vMin = v;
-            if (v > vMax) vMax = v;
-            if (!gyro && !Number.isNaN(prevU)) {
-              // d(atan u) = du / (1 + u^2)
-              const ds = (u - prevU) / (1 + u * u);
-              const df = (v - prevV) / (1 + v * v);
-              speed = Math.sqrt(ds * ds + df * df) * rateRad;
-            }
-            prevU = u;
-            prevV = v;
-          } else {
-            this.extremeAngles(fx, fy, fz);
-            prevU = Number.NaN;
+        if (fn2 > QS_LO && fn2 < QS_HI && fy > 0) {
+          const inv = -1 / fy;
+          const u = fx * inv;
+          const v = fz * inv;
+          if (u < uMin) uMin = u;
+          if (u > uMax) uMax = u;
+          if (v < vMin) vMin = v;
+          if (v > vMax) vMax = v;
+          if (!gyro && !Number.isNaN(prevU)) {
+            // d(atan u) = du / (1 + u^2)
+            const ds = (u - prevU) / (1 + u * u);
+            const df = (v - prevV) / (1 + v * v);
+            speed = Math.sqrt(ds * ds + df * df) * rateRad;
           }
-        } else prevU = Number.NaN;
+          prevU = u;
+          prevV = v;
+        } else {
+          // Bent past horizontal (rare upright, usual lying): the tangent is not monotonic, keep the angles.
+          if (fn2 > QS_LO && fn2 < QS_HI) extremeAngles(st, fx, fy, fz);
+          prevU = Number.NaN;
+        }
       }
       if (gyro) {
         // Body-frame rotation about x (frontal plane) and z (sagittal plane); rotation about the spine is not bending.
         const wx = gx[i]!;
         const wy = gy[i]!;
         const wz = gz[i]!;
-        const bx = m0 * wx + m1 * wy + m2 * wz;
-        const bz = m6 * wx + m7 * wy + m8 * wz;
-        speed = Math.sqrt(bx * bx + bz * bz);
+        const bxw = m0 * wx + m1 * wy + m2 * wz;
+        const bzw = m6 * wx + m7 * wy + m8 * wz;
+        speed = Math.sqrt(bxw * bxw + bzw * bzw);
       }
-      if (!Number.isNaN(speed)) {
+      if (speed >= 0) {
         if (speed * speed > speakSq) speakSq = speed * speed;
         ssum += speed;
         sn++;
       }
     }
-    st[N] = n;
-    st[SX] = sx;
-    st[SY] = sy;
-    st[SZ] = sz;
-    st[SXX] = sxx;
-    st[SYY] = syy;
-    st[SZZ] = szz;
-    st[SMAG] = smag;
-    st[SMAG2] = smag2;
-    st[SENMO] = senmo;
+    st[Z] = zx1;
+    st[Z + 1] = zx2;
+    st[Z + 2] = zy1;
+    st[Z + 3] = zy2;
+    st[Z + 4] = zz1;
+    st[Z + 5] = zz2;
+    st[BLK] = bx;
+    st[BLK + 1] = by;
+    st[BLK + 2] = bz;
+    st[BLK + 3] = bn;
+    st[PREV_U] = prevU;
+    st[PREV_V] = prevV;
     st[UMIN] = uMin;
     st[UMAX] = uMax;
     st[VMIN] = vMin;
@@ -447,70 +383,172 @@ export class TickAccumulator {
     st[SPEAK] = speakSq;
     st[SSUM] = ssum;
     st[SN] = sn;
-    zs[0] = zx1;
-    zs[1] = zx2;
-    zs[2] = zy1;
-    zs[3] = zy2;
-    zs[4] = zz1;
-    zs[5] = zz2;
-    blk[0] = bx;
-    blk[1] = by;
-    blk[2] = bz;
-    blk[3] = bn;
-    this.prevU = prevU;
-    this.prevV = prevV;
-    this.lastT = lastT;
-    this.tickEnd = tickEnd;
+  }
+  st[N] = n;
+  st[SX] = sx;
+  st[SY] = sy;
+  st[SZ] = sz;
+  st[SXX] = sxx;
+  st[SYY] = syy;
+  st[SZZ] = szz;
+  st[SMAG] = smag;
+  st[SMAG2] = smag2;
+  st[SENMO] = senmo;
+}
+
+function extremeAngles(st: Float64Array, fx: number, fy: number, fz: number): void {
+  const sag = sagittalDeg(fx, fy);
+  const fro = frontalDeg(fy, fz);
+  if (sag < st[AMIN]!) st[AMIN] = sag;
+  if (sag > st[AMAX]!) st[AMAX] = sag;
+  if (fro < st[BMIN]!) st[BMIN] = fro;
+  if (fro > st[BMAX]!) st[BMAX] = fro;
+}
+
+/**
+ * Accumulates samples into ticks, applying calibration and the mounting rotation first (pass the identity and no
+ * calibration to get device-frame ticks). Streaming: push batches in time order; each completed tick is appended to
+ * `table` when the first sample of a later tick arrives (or on flush). This is the one pass over the raw data: no
+ * trigonometry per sample, inclinations on block means at about 12.5 Hz.
+ */
+export class TickAccumulator {
+  readonly table: TickTable;
+  private readonly p = new Float64Array(PARAM_SIZE);
+  private readonly st = new Float64Array(STATE_SIZE);
+  private filterRate = 0;
+  private lastT = Number.NEGATIVE_INFINITY;
+  private tick = Number.NaN;
+  private tickEnd = Number.NEGATIVE_INFINITY;
+  /**
+   * Skip angles and speeds (first pass for calibration and mounting: sums only). That pass also reads only every
+   * stride-th sample above 10 Hz: means and SDs over a second are as well estimated from ten samples as from fifty.
+   */
+  private readonly summariesOnly: boolean;
+  /** Gaps between batches longer than this restart the filter. */
+  readonly maxGapMs: number;
+
+  constructor(
+    originMs: number,
+    mounting: Mat3,
+    calibration: Calibration = NO_CALIBRATION,
+    options: { maxGapMs?: number; summariesOnly?: boolean } = {},
+  ) {
+    this.summariesOnly = options.summariesOnly ?? false;
+    this.table = new TickTable(originMs);
+    this.p.set(mounting, 0);
+    this.p.set(calibration.offset, P_OFF);
+    this.p.set(calibration.scale, P_SCALE);
+    this.p[P_ANGLES] = this.summariesOnly ? 0 : 1;
+    this.p[P_STRIDE] = 1;
+    this.maxGapMs = options.maxGapMs ?? 500;
+    clearTick(this.st);
   }
 
-  /** Trunk bent past horizontal (fy <= 0): the tangent is not monotonic there, so keep the angles themselves. */
-  private extremeAngles(fx: number, fy: number, fz: number): void {
-    const st = this.st;
-    const sag = sagittalDeg(fx, fy);
-    const fro = frontalDeg(fy, fz);
-    if (sag < st[AMIN]!) st[AMIN] = sag;
-    if (sag > st[AMAX]!) st[AMAX] = sag;
-    if (fro < st[BMIN]!) st[BMIN] = fro;
-    if (fro > st[BMAX]!) st[BMAX] = fro;
+  /** Index of the tick still open (later samples may join it); ticks before it are complete. */
+  get openTick(): number {
+    return this.st[N]! > 0 ? this.tick : this.table.end;
+  }
+
+  /** UTC ms of the last sample pushed. */
+  get lastSampleMs(): number {
+    return this.lastT;
+  }
+
+  push(b: TickSamples): void {
+    const { rateHz, ax, ay, az } = b;
+    const count = ax.length;
+    if (count === 0) return;
+    const dt = 1000 / rateHz;
+    const t0 = b.t0;
+    const p = this.p;
+    if (this.summariesOnly) p[P_STRIDE] = Math.max(1, Math.floor(rateHz / 10));
+    else if (this.filterRate !== rateHz || t0 - this.lastT > Math.max(this.maxGapMs, 1.5 * dt)) {
+      this.restartFilter(b);
+    }
+    const origin = this.table.originMs;
+    // Samples at or before the last one pushed are repeats: their tick is already summarised.
+    let i = 0;
+    while (i < count && t0 + i * dt <= this.lastT) i++;
+    while (i < count) {
+      if (t0 + i * dt >= this.tickEnd) {
+        if (this.st[N]! > 0) this.closeTick();
+        this.tick = Math.floor((t0 + i * dt - origin) / 1000);
+        this.tickEnd = origin + (this.tick + 1) * 1000;
+      }
+      // The first sample at or after the tick's end, by the same arithmetic as the test above.
+      let j = Math.max(i + 1, Math.ceil((this.tickEnd - t0) / dt));
+      while (j > i + 1 && t0 + (j - 1) * dt >= this.tickEnd) j--;
+      while (j < count && t0 + j * dt < this.tickEnd) j++;
+      j = Math.min(j, count);
+      // With a stride, keep the phase of the whole batch so every stride-th sample is read.
+      const stride = p[P_STRIDE]!;
+      const from = stride > 1 ? i + ((stride - (i % stride)) % stride) : i;
+      accumulate(ax, ay, az, b.gx, b.gy, b.gz, from, j, p, this.st);
+      i = j;
+    }
+    this.lastT = t0 + (count - 1) * dt;
+  }
+
+  private restartFilter(b: TickSamples): void {
+    const p = this.p;
+    const blockLen = Math.max(1, Math.floor(b.rateHz / ANGLE_RATE_HZ));
+    const f = new Lowpass3(ANGLE_LOWPASS_HZ, b.rateHz / blockLen);
+    this.filterRate = b.rateHz;
+    p[P_FILTER] = f.b0;
+    p[P_FILTER + 1] = f.b1;
+    p[P_FILTER + 2] = f.b2;
+    p[P_FILTER + 3] = f.a1;
+    p[P_FILTER + 4] = f.a2;
+    p[P_PASS] = f.passthrough ? 1 : 0;
+    p[P_BLOCK] = blockLen;
+    p[P_RATE_RAD] = (b.rateHz / blockLen) * DEG;
+    // Start at steady state on the first sample, so a new segment does not ring.
+    const x = (b.ax[0]! + p[P_OFF]!) * p[P_SCALE]!;
+    const y = (b.ay[0]! + p[P_OFF + 1]!) * p[P_SCALE + 1]!;
+    const z = (b.az[0]! + p[P_OFF + 2]!) * p[P_SCALE + 2]!;
+    f.reset(p[0]! * x + p[1]! * y + p[2]! * z, p[3]! * x + p[4]! * y + p[5]! * z, p[6]! * x + p[7]! * y + p[8]! * z);
+    const zs = new Float64Array(6);
+    f.save(zs);
+    this.st.set(zs, Z);
+    this.st.fill(0, BLK, BLK + 4);
+    this.st[PREV_U] = Number.NaN;
+    this.st[PREV_V] = Number.NaN;
   }
 
   /** Closes the open tick (end of data). */
   flush(): void {
-    this.closeTick();
+    if (this.st[N]! > 0) this.closeTick();
     this.tickEnd = Number.NEGATIVE_INFINITY;
   }
 
   private closeTick(): void {
-    const toDeg = atanDeg;
     const st = this.st;
     const n = st[N]!;
-    if (n > 0) {
-      const r = this.table.append(this.tick);
-      const c = this.table.cols;
-      const mx = st[SX]! / n;
-      const my = st[SY]! / n;
-      const mz = st[SZ]! / n;
-      const magMean = st[SMAG]! / n;
-      c.n[r] = n;
-      c.mx[r] = mx;
-      c.my[r] = my;
-      c.mz[r] = mz;
-      c.vx[r] = Math.max(0, st[SXX]! / n - mx * mx);
-      c.vy[r] = Math.max(0, st[SYY]! / n - my * my);
-      c.vz[r] = Math.max(0, st[SZZ]! / n - mz * mz);
-      c.magMean[r] = magMean;
-      c.magSd[r] = Math.sqrt(Math.max(0, st[SMAG2]! / n - magMean * magMean));
-      c.enmo[r] = st[SENMO]! / n;
-      const sagMin = Math.min(toDeg(st[UMIN]!), st[AMIN]!);
-      const sagMax = Math.max(toDeg(st[UMAX]!), st[AMAX]!);
-      const qs = sagMin <= sagMax;
-      c.sagMin[r] = qs ? sagMin : Number.NaN;
-      c.sagMax[r] = qs ? sagMax : Number.NaN;
-      c.froMin[r] = qs ? Math.min(toDeg(st[VMIN]!), st[BMIN]!) : Number.NaN;
-      c.froMax[r] = qs ? Math.max(toDeg(st[VMAX]!), st[BMAX]!) : Number.NaN;
-      c.speedPeak[r] = st[SN]! > 0 ? Math.sqrt(st[SPEAK]!) : Number.NaN;
-      c.speedMean[r] = st[SN]! > 0 ? st[SSUM]! / st[SN]! : Number.NaN;
-    }
-    clearState(st);
+    const r = this.table.append(this.tick);
+    const c = this.table.cols;
+    const mx = st[SX]! / n;
+    const my = st[SY]! / n;
+    const mz = st[SZ]! / n;
+    const magMean = st[SMAG]! / n;
+    c.n[r] = n;
+    c.mx[r] = mx;
+    c.my[r] = my;
+    c.mz[r] = mz;
+    c.vx[r] = Math.max(0, st[SXX]! / n - mx * mx);
+    c.vy[r] = Math.max(0, st[SYY]! / n - my * my);
+    c.vz[r] = Math.max(0, st[SZZ]! / n - mz * mz);
+    c.magMean[r] = magMean;
+    c.magSd[r] = Math.sqrt(Math.max(0, st[SMAG2]! / n - magMean * magMean));
+    c.enmo[r] = st[SENMO]! / n;
+    const sagMin = Math.min(atanDeg(st[UMIN]!), st[AMIN]!);
+    const sagMax = Math.max(atanDeg(st[UMAX]!), st[AMAX]!);
+    const qs = sagMin <= sagMax;
+    c.sagMin[r] = qs ? sagMin : Number.NaN;
+    c.sagMax[r] = qs ? sagMax : Number.NaN;
+    c.froMin[r] = qs ? Math.min(atanDeg(st[VMIN]!), st[BMIN]!) : Number.NaN;
+    c.froMax[r] = qs ? Math.max(atanDeg(st[VMAX]!), st[BMAX]!) : Number.NaN;
+    c.speedPeak[r] = st[SN]! > 0 ? Math.sqrt(st[SPEAK]!) : Number.NaN;
+    c.speedMean[r] = st[SN]! > 0 ? st[SSUM]! / st[SN]! : Number.NaN;
+    clearTick(st);
   }
 }
