@@ -1,7 +1,7 @@
 // Whole-recording analysis: resample, calibrate and estimate the mounting from a first pass of one-second
 // summaries, then run the same streaming analyzer the live service runs, so both agree on the same data.
 import { type AnalyzedEpoch, type AnalyzerOptions, StreamingAnalyzer } from './analyzer.js';
-import { autocalibrate, CALIBRATION_VERSION, type CalibrationReport } from './calibration.js';
+import { autocalibrate, type CalibrationReport, calibrationDisabled } from './calibration.js';
 import type { MorningResult } from './morning.js';
 import { configuredMounting, estimateMounting, type MountingReport } from './mounting.js';
 import type { NightResult } from './night.js';
@@ -75,14 +75,7 @@ export function analyzeRecording(rec: Recording, options: AnalyzeOptions = {}): 
   const raw = new TickAccumulator(origin, IDENTITY, NO_CALIBRATION, { summariesOnly: true });
   for (const seg of segments) raw.push(seg);
   raw.flush();
-  const calibration: CalibrationReport =
-    options.calibrate === false
-      ? {
-          ...autocalibrate(raw.table, { minWindows: Number.POSITIVE_INFINITY }),
-          algorithm: CALIBRATION_VERSION,
-          reason: 'disabled',
-        }
-      : autocalibrate(raw.table);
+  const calibration: CalibrationReport = options.calibrate === false ? calibrationDisabled() : autocalibrate(raw.table);
   const cal = calibration.applied ? { offset: calibration.offset, scale: calibration.scale } : NO_CALIBRATION;
   const orientation = options.orientation ?? 'auto';
   const mounting =

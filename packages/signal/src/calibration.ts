@@ -141,6 +141,22 @@ export function fitSphere(p: Float64Array[], maxIter = 1000, tol = 1e-10): Calib
   return { offset: offset as [number, number, number], scale: scale as [number, number, number] };
 }
 
+/** The report when calibration was switched off. */
+export function calibrationDisabled(): CalibrationReport {
+  return {
+    algorithm: CALIBRATION_VERSION,
+    applied: false,
+    reason: 'disabled',
+    offset: [0, 0, 0],
+    scale: [1, 1, 1],
+    errorBeforeMg: null,
+    errorAfterMg: null,
+    stillWindows: 0,
+    coverage: null,
+    sphereCovered: false,
+  };
+}
+
 export function autocalibrate(ticks: TickTable, options: CalibrationOptions = {}): CalibrationReport {
   const { windowS = 10, stillSdG = 0.013, maxErrorG = 0.01, sphereG = 0.3, minWindows = 10 } = options;
   const p = stillWindowMeans(ticks, windowS, stillSdG);

@@ -1,4 +1,5 @@
-// A one-line progress bar on stderr, only when stderr is a terminal (never in pipes, logs or tests).
+// A one-line progress bar on stderr, only for long inputs and only when stderr is a terminal (never in pipes, logs
+// or tests).
 
 export interface Progress {
   update(fraction: number, phase: string): void;
@@ -7,8 +8,11 @@ export interface Progress {
 
 const SILENT: Progress = { update() {}, done() {} };
 
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  if (!stream.isTTY) return SILENT;
+/** Inputs smaller than this finish too fast for a bar to help. */
+const LONG_INPUT_BYTES = 8 * 1024 * 1024;
+
+export function progressBar(label: string, bytes: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY || bytes < LONG_INPUT_BYTES) return SILENT;
   let last = -1;
   return {
     update(fraction, phase) {

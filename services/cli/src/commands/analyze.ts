@@ -67,6 +67,14 @@ export const analyzeSettings = {
   },
 };
 
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // reading it reports the error
+  }
+}
+
 export function registerAnalyze(program: Command): void {
   addSettingOptions(
     program
@@ -95,9 +103,9 @@ export function registerAnalyze(program: Command): void {
         : parseAxisMap(config.orientation);
     let failed = 0;
     for (const file of list.files) {
-      const bar = progressBar(inputName(file));
+      const size = fileSize(file);
+      const bar = progressBar(inputName(file), size);
       try {
-        const { size } = statSync(file);
         const rec = await readAnalysisCsv(file, (bytes) => bar.update((0.5 * bytes) / size, 'reading'));
         const analysis = analyzeRecording(rec, {
           rateHz: config.rate,
