@@ -63,7 +63,7 @@ const baselineMs = best(20, () => {
   sink += readPass(rec);
 });
 let epochs = 0;
-const analysisMs = best(5, () => {
+const analysisMs = best(8, () => {
   const a = analyzeRecording(rec, { orientation: 'auto' });
   epochs = a.epochs.length;
 });

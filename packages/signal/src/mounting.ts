@@ -73,7 +73,7 @@ function blocks(ticks: TickTable, cal: Calibration): Block[] {
 
 /** Robust mean direction: seeded at the direction with most neighbours within 30 degrees, refined on those within 40. */
 function dominantDirection(ds: Array<[number, number, number]>): { dir: [number, number, number]; within: number } {
-  const step = Math.max(1, Math.floor(ds.length / 1500));
+  const step = Math.max(1, Math.floor(ds.length / 500));
   const cos30 = Math.cos(Math.PI / 6);
   let best = ds[0]!;
   let bestCount = -1;
