@@ -3,6 +3,7 @@
 // whole number of seconds can be built from them. Ticks are aligned to originMs + k * 1000.
 import { frontalDeg, sagittalDeg } from './angles.js';
 import { Lowpass3 } from './lowpass.js';
+import type { Segment } from './resample.js';
 import type { Mat3 } from './rotation.js';
 
 /** Columns of a tick table; missing ticks have n = 0 and NaN elsewhere. */
@@ -117,16 +118,8 @@ export interface Calibration {
 
 export const NO_CALIBRATION: Calibration = { offset: [0, 0, 0], scale: [1, 1, 1] };
 
-export interface TickSamples {
-  t0: number;
-  rateHz: number;
-  ax: Float32Array;
-  ay: Float32Array;
-  az: Float32Array;
-  gx?: Float32Array;
-  gy?: Float32Array;
-  gz?: Float32Array;
-}
+/** A batch of samples at a fixed rate: sample i was taken at t0 + i * 1000 / rateHz. */
+export type TickSamples = Segment;
 
 const ANGLE_LOWPASS_HZ = 3;
 /** Angles are computed on block means at about this rate: bending is far slower, and it saves most of the work. */
@@ -235,6 +228,7 @@ function accumulate(
   let smag2 = st[SMAG2]!;
   let senmo = st[SENMO]!;
   if (p[P_ANGLES]! === 0) {
+    // Sums only (the first pass). The preamble repeats the full loop's on purpose: one tight loop each.
     for (let i = from; i < to; i += stride) {
       const rx = (ax[i]! + o0) * c0;
       const ry = (ay[i]! + o1) * c1;
