@@ -138,6 +138,8 @@ export const analysisOutputSchema = z.object({
     inputRateHz: n,
     epochSeconds: n,
     timeFormat: z.enum(['iso8601', 'epoch-ms', 'seconds']),
+    /** What t = 0 stood for in a seconds time column (--start); null: seconds since 1970-01-01 UTC. */
+    secondsOrigin: iso.nullable(),
     start: iso,
     end: iso,
     samples: n,
@@ -188,6 +190,7 @@ export function toAnalysisOutput(
   a: RecordingAnalysis,
   input: string,
   timeFormat: AnalysisOutput['meta']['timeFormat'],
+  secondsOrigin: number | null,
 ): AnalysisOutput {
   const first = a.meta.firstSample;
   return {
@@ -210,6 +213,7 @@ export function toAnalysisOutput(
       inputRateHz: finite(a.meta.inputRateHz) ?? a.meta.rateHz,
       epochSeconds: a.meta.epochSeconds,
       timeFormat,
+      secondsOrigin: secondsOrigin === null ? null : toIso(secondsOrigin),
       start: toIso(first),
       end: toIso(a.meta.lastSample),
       samples: a.meta.samples,

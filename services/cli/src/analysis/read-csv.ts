@@ -37,14 +37,15 @@ class Column {
   }
 }
 
-export function parseTime(raw: string, format: TimeFormat): number {
+/** UTC ms of a time cell; `secondsOrigin` is the UTC ms that t = 0 stands for in a seconds column. */
+export function parseTime(raw: string, format: TimeFormat, secondsOrigin = 0): number {
   if (format === 'iso8601') {
     // Without a zone designator a time is read as UTC, not the machine's local time.
     const text = /(Z|[+-]\d\d:?\d\d)$/i.test(raw) ? raw : `${raw}Z`;
     return Date.parse(text);
   }
   const v = raw.trim() === '' ? Number.NaN : Number(raw);
-  return format === 'epoch-ms' ? v : v * 1000;
+  return format === 'epoch-ms' ? v : secondsOrigin + v * 1000;
 }
 
 export function detectFormat(raw: string): TimeFormat {
@@ -53,7 +54,11 @@ export function detectFormat(raw: string): TimeFormat {
   return Number.isFinite(v) && Math.abs(v) >= MS_THRESHOLD ? 'epoch-ms' : 'seconds';
 }
 
-export async function readAnalysisCsv(file: string, onBytes?: (bytesRead: number) => void): Promise<CsvRecording> {
+export async function readAnalysisCsv(
+  file: string,
+  options: { secondsOrigin?: number; onBytes?: (bytesRead: number) => void } = {},
+): Promise<CsvRecording> {
+  const { secondsOrigin = 0, onBytes } = options;
   const source = createReadStream(file);
   const parser = source.pipe(
     parse({ info: true, trim: true, skip_empty_lines: true, comment: '#', relax_column_count: false }),
@@ -88,7 +93,7 @@ export async function readAnalysisCsv(file: string, onBytes?: (bytesRead: number
       }
       const ti = index.t!;
       format ??= detectFormat(record[ti]!);
-      const time = parseTime(record[ti]!, format);
+      const time = parseTime(record[ti]!, format, secondsOrigin);
       if (!Number.isFinite(time)) {
         throw new InputError(`${where(info.lines, ti)}: expected a time (${format}), got "${record[ti]}"`);
       }

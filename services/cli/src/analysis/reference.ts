@@ -1,6 +1,6 @@
 // Reference labels for `restpose validate`: a CSV with columns t,label (a polysomnography body-position channel,
 // video scoring, a simulator's ground truth). Each row's label holds from its time until the next row's; the last
-// row holds for the median row interval. An epoch takes the label covering at least half of it; epochs with no
+// row holds for the mean row interval. An epoch takes the label covering at least half of it; epochs with no
 // label, a mix of labels, or labels outside the posture classes are left out and counted.
 import { createReadStream } from 'node:fs';
 import { type Agreement, agreement, POSTURE_LABELS } from '@restpose/signal';
@@ -34,7 +34,8 @@ export interface ReferenceLabels {
   codes: Uint8Array;
 }
 
-export async function readReference(file: string): Promise<ReferenceLabels> {
+/** `secondsOrigin`: the UTC ms that t = 0 stands for when the time column is in seconds (as for the analysis). */
+export async function readReference(file: string, secondsOrigin = 0): Promise<ReferenceLabels> {
   const source = createReadStream(file);
   const parser = source.pipe(parse({ info: true, trim: true, skip_empty_lines: true, comment: '#' }));
   source.on('error', (err) => parser.destroy(err));
@@ -56,7 +57,7 @@ export async function readReference(file: string): Promise<ReferenceLabels> {
         continue;
       }
       format ??= detectFormat(record[ti]!);
-      const time = parseTime(record[ti]!, format);
+      const time = parseTime(record[ti]!, format, secondsOrigin);
       if (!Number.isFinite(time)) {
         throw new InputError(`${file}: line ${info.lines}, column ${ti + 1} (t): expected a time, got "${record[ti]}"`);
       }

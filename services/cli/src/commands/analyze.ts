@@ -59,6 +59,14 @@ export const analyzeSettings = {
     default: 'json',
     schema: z.enum(['json', 'csv'], { message: 'expected json or csv' }),
   },
+  start: {
+    flag: 'start',
+    env: 'RESTPOSE_ANALYZE_START',
+    describe: 'UTC time (ISO 8601) that t = 0 stands for when t is in seconds from the start of the recording',
+    schema: z.iso
+      .datetime({ offset: true, message: 'expected an ISO 8601 date-time such as 2026-03-01T22:00:00Z' })
+      .optional(),
+  },
   outDir: {
     flag: 'out-dir',
     env: 'RESTPOSE_ANALYZE_OUT_DIR',
@@ -101,19 +109,23 @@ export function registerAnalyze(program: Command): void {
       config.orientation === 'auto' || config.orientation === 'body'
         ? config.orientation
         : parseAxisMap(config.orientation);
+    const secondsOrigin = config.start ? Date.parse(config.start) : 0;
     let failed = 0;
     for (const file of list.files) {
       const size = fileSize(file);
       const bar = progressBar(inputName(file), size);
       try {
-        const rec = await readAnalysisCsv(file, (bytes) => bar.update((0.5 * bytes) / size, 'reading'));
+        const rec = await readAnalysisCsv(file, {
+          secondsOrigin,
+          onBytes: (bytes) => bar.update((0.5 * bytes) / size, 'reading'),
+        });
         const analysis = analyzeRecording(rec, {
           rateHz: config.rate,
           epochSeconds: config.epoch,
           orientation: mounting,
           onProgress: (done, total) => bar.update(0.5 + (0.5 * done) / total, 'analyzing'),
         });
-        const output = toAnalysisOutput(analysis, file, rec.timeFormat);
+        const output = toAnalysisOutput(analysis, file, rec.timeFormat, config.start ? secondsOrigin : null);
         const text = config.format === 'json' ? `${JSON.stringify(output, null, 2)}\n` : epochsCsv(output.epochs);
         bar.done();
         if (config.outDir) {

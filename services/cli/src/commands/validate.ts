@@ -54,7 +54,8 @@ export function registerValidate(program: Command): void {
     const analysis = readAnalysis(file);
     let result: ReturnType<typeof validateEpochs>;
     try {
-      result = validateEpochs(analysis.epochs, await readReference(config.reference));
+      const origin = analysis.meta.secondsOrigin ? Date.parse(analysis.meta.secondsOrigin) : 0;
+      result = validateEpochs(analysis.epochs, await readReference(config.reference, origin));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       process.stderr.write(`restpose: ${err.message}\n`);
