@@ -14,7 +14,10 @@ import type {
   User,
 } from '@restpose/protocol';
 
-/** Raw samples of one device, column-wise; t is UTC epoch ms per sample (fractional for rates that need it). */
+/**
+ * Raw samples of one device, column-wise; t is UTC epoch ms per sample (fractional for rates that need it, kept to
+ * the microsecond). Values are finite; the sign of a zero is not kept.
+ */
 export interface SampleBatch {
   deviceId: string;
   t: Float64Array;

@@ -312,14 +312,16 @@ export function contractSuite(name: string, harness: () => StoreHarness): void {
         const b = samples('dev-1', T0, 20, 100);
         b.gyro = {
           gx: Float32Array.from(b.t, (_, i) => i * 1.5),
-          gy: Float32Array.from(b.t, (_, i) => -i / 3),
+          gy: Float32Array.from(b.t, (_, i) => -(i + 1) / 3),
           gz: new Float32Array(20).fill(250.125),
         };
+        b.ay[0] = -0;
         await store.writeSamples(b);
         const back = await store.readSamples('dev-1', { from: T0, to: T0 + 1000 });
         expect(back.gyro?.gx).toEqual(b.gyro.gx);
         expect(back.gyro?.gy).toEqual(b.gyro.gy);
         expect(back.gyro?.gz).toEqual(b.gyro.gz);
+        expect(Object.is(back.ay[0], 0)).toBe(true);
       });
 
       test('repeats inside one write are stored once, the later winning', async () => {

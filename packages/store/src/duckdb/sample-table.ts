@@ -40,12 +40,13 @@ async function stage(db: DuckDBConnection, batches: readonly SampleBatch[]): Pro
     for (let i = 0; i < b.t.length; i++) {
       vectors[0]!.setItem(rows, b.deviceId);
       vectors[1]!.setItem(rows, new DuckDBTimestampValue(BigInt(toMicros(b.t[i]!))));
-      vectors[2]!.setItem(rows, b.ax[i]!);
-      vectors[3]!.setItem(rows, b.ay[i]!);
-      vectors[4]!.setItem(rows, b.az[i]!);
-      vectors[5]!.setItem(rows, g ? g.gx[i]! : null);
-      vectors[6]!.setItem(rows, g ? g.gy[i]! : null);
-      vectors[7]!.setItem(rows, g ? g.gz[i]! : null);
+      // + 0 turns -0 into 0, as InfluxDB's line protocol does, so both adapters read back the same.
+      vectors[2]!.setItem(rows, b.ax[i]! + 0);
+      vectors[3]!.setItem(rows, b.ay[i]! + 0);
+      vectors[4]!.setItem(rows, b.az[i]! + 0);
+      vectors[5]!.setItem(rows, g ? g.gx[i]! + 0 : null);
+      vectors[6]!.setItem(rows, g ? g.gy[i]! + 0 : null);
+      vectors[7]!.setItem(rows, g ? g.gz[i]! + 0 : null);
       if (++rows === CHUNK_ROWS) flush();
     }
   }
