@@ -87,7 +87,7 @@ test('docs/configuration.md documents every setting of every command', () => {
   const docs = readFileSync(join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
   for (const command of ['start', 'ingest', 'api', 'simulate']) {
     const help = runCli([command, '--help']).stdout;
-    const variables = [...help.matchAll(/env (RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);
+    const variables = [...help.matchAll(/env\s+(RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);
     const flags = [...help.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!).filter((f) => f !== '--help');
     expect(variables.length).toBeGreaterThan(0);
     for (const name of [...variables, ...flags])

@@ -41,7 +41,7 @@ import type {
   TimeRange,
 } from '../contract.js';
 import { checkTimeRange, dateToMs } from '../dates.js';
-import { StoreConflictError } from '../errors.js';
+import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { normalizeSampleBatches } from '../samples.js';
 import { resolveSubjects } from '../selectors.js';
 import { buildTidyExport } from '../tidy-export.js';
@@ -126,7 +126,11 @@ export class DuckDbStore implements Store {
 
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    const store = new DuckDbStore(await SerialConnection.open(options.path));
+    const connection = await SerialConnection.open(options.path).catch((err: Error) => {
+      // Typically another process holds the file (DuckDB allows one writer process).
+      throw new StoreUnavailableError(`DuckDB file ${options.path}: ${err.message}`, { cause: err });
+    });
+    const store = new DuckDbStore(connection);
     try {
       await store.migrate();
     } catch (err) {

@@ -132,7 +132,7 @@ export class InfluxStore implements Store {
       );
     }
     const hours = retentionHours(options.rawRetention);
-    if (hours === null || (hours > 0 && hours < 1)) {
+    if (hours === null) {
       throw new StoreInputError(
         `rawRetention ${JSON.stringify(options.rawRetention)}: expected e.g. 90d, 12w, 720h or INF`,
       );

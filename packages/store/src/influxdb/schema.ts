@@ -34,7 +34,7 @@ export const MEASUREMENTS = {
 
 export type Measurement = (typeof MEASUREMENTS)[keyof typeof MEASUREMENTS];
 
-/** A retention period as InfluxQL takes it ("90d", "12w", "48h") or INF; null when the text is not one. */
+/** Hours of a retention period as InfluxQL takes it ("90d", "12w", "48h"; 0 for INF); null when the text is not one. */
 export function retentionHours(text: string): number | null {
   if (text === 'INF') return 0;
   const match = /^([1-9]\d*)([hdw])$/.exec(text);
