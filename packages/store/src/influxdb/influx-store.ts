@@ -222,12 +222,26 @@ export class InfluxStore implements Store {
     return `"${this.database}"."${m.rp}"."${m.name}"`;
   }
 
+  /**
+   * Posts the points in requests of pointsPerWrite, two at a time: while InfluxDB takes one, the client encodes the
+   * next. On failure, waits for the other request before reporting the first error.
+   */
   private async write(what: string, m: Measurement, points: IPoint[], precision: 'ms' | 'u' | 'n' = 'ms') {
+    let previous: Promise<void> = Promise.resolve();
     for (const part of chunks(points, this.pointsPerWrite)) {
-      await withRetry(what, this.retry, () =>
+      const request = withRetry(what, this.retry, () =>
         this.client.writePoints(part, { database: this.database, retentionPolicy: m.rp, precision }),
       );
+      request.catch(() => undefined); // handled below; this keeps a failure while waiting from being "unhandled"
+      try {
+        await previous;
+      } catch (err) {
+        await request.catch(() => undefined);
+        throw err;
+      }
+      previous = request;
     }
+    await previous;
   }
 
   /** Runs read-modify-write work one at a time within this process. */
