@@ -1,6 +1,7 @@
-// Raw samples in DuckDB: appended column-wise into a staging table, then merged into `samples` so that a sample
-// written again replaces the stored one. The merge only looks at the written time window, which row-group min/max
-// statistics on t narrow to a few row groups (docs/storage.md has the measurements behind this choice).
+// Raw samples in DuckDB: appended column-wise into a staging table, then merged into `samples` by an anti-join over
+// the written time window, which row-group min/max statistics on t narrow to a few row groups. New samples cost one
+// join; repeats with new values replace the stored ones. There is no primary key: its index made inserts five times
+// slower and tripled memory at 21.6 M rows (`pnpm bench duckdb-dedup`, docs/storage.md).
 import {
   type DuckDBConnection,
   DuckDBDataChunk,
@@ -64,20 +65,22 @@ export async function mergeSamples(db: DuckDBConnection, batches: readonly Sampl
   }
   if (!(lo <= hi)) return;
   await stage(db, batches);
+  const staged = batches.reduce((n, b) => n + b.t.length, 0);
   const window = 'x.t BETWEEN ? AND ?';
   const bounds = [tsValue(lo), tsValue(hi)];
-  const changed = VALUES.map((c) => `x.${c} IS DISTINCT FROM s.${c}`).join(' OR ');
-  // Exact repeats stay as they are; samples with new values replace the old ones.
-  await db.run(
-    `DELETE FROM samples x USING ${STAGE} s
-     WHERE x.device_id = s.device_id AND x.t = s.t AND ${window} AND (${changed})`,
-    bounds,
-  );
-  await db.run(
-    `INSERT INTO samples SELECT s.* FROM ${STAGE} s
-     ANTI JOIN (SELECT device_id, t FROM samples x WHERE ${window}) x USING (device_id, t)`,
-    bounds,
-  );
+  const insertNew = `INSERT INTO samples SELECT s.* FROM ${STAGE} s
+    ANTI JOIN (SELECT device_id, t FROM samples x WHERE ${window}) x USING (device_id, t)`;
+  const inserted = (await db.run(insertNew, bounds)).rowsChanged;
+  if (inserted < staged) {
+    // Some samples were there already: exact repeats stay, those with new values replace the stored ones.
+    const changed = VALUES.map((c) => `x.${c} IS DISTINCT FROM s.${c}`).join(' OR ');
+    await db.run(
+      `DELETE FROM samples x USING ${STAGE} s
+       WHERE x.device_id = s.device_id AND x.t = s.t AND ${window} AND (${changed})`,
+      bounds,
+    );
+    await db.run(insertNew, bounds);
+  }
   await db.run(`DELETE FROM ${STAGE}`);
 }
 
