@@ -8,16 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  FLOAT,
-  TIMESTAMP,
-  VARCHAR,
-} from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbStore, type SampleBatch } from '@restpose/store';
+import { appendSamples, SAMPLE_COLUMNS } from './duckdb-append.js';
 
 const PREFILL_HOURS = Number(process.env.PREFILL_HOURS ?? 6);
 const DEVICES = 20;
@@ -35,34 +28,6 @@ function call(secondsFrom: number, seconds: number): SampleBatch[] {
   }));
 }
 
-async function append(db: DuckDBConnection, table: string, batches: SampleBatch[]): Promise<void> {
-  const types = [VARCHAR, TIMESTAMP, FLOAT, FLOAT, FLOAT, FLOAT, FLOAT, FLOAT];
-  const appender = await db.createAppender(table);
-  const chunk = DuckDBDataChunk.create(types, 2048);
-  const vectors = types.map((_, i) => chunk.getColumnVector(i));
-  let rows = 0;
-  const flush = () => {
-    chunk.rowCount = rows;
-    for (const v of vectors) v.flush();
-    appender.appendDataChunk(chunk);
-    chunk.reset();
-    rows = 0;
-  };
-  for (const b of batches) {
-    for (let i = 0; i < b.t.length; i++) {
-      vectors[0]!.setItem(rows, b.deviceId);
-      vectors[1]!.setItem(rows, new DuckDBTimestampValue(BigInt(Math.round(b.t[i]! * 1000))));
-      vectors[2]!.setItem(rows, b.ax[i]!);
-      vectors[3]!.setItem(rows, b.ay[i]!);
-      vectors[4]!.setItem(rows, b.az[i]!);
-      for (let c = 5; c < 8; c++) vectors[c]!.setItem(rows, null);
-      if (++rows === 2048) flush();
-    }
-  }
-  if (rows > 0) flush();
-  appender.closeSync();
-}
-
 /** Writes of 10 s of every device over 10 minutes after the prefill, twice; samples/s of each pass. */
 async function measure(write: (batches: SampleBatch[]) => Promise<void>): Promise<[number, number]> {
   const start = PREFILL_HOURS * 3600;
@@ -76,7 +41,7 @@ async function measure(write: (batches: SampleBatch[]) => Promise<void>): Promis
 }
 
 async function prefill(db: DuckDBConnection): Promise<void> {
-  for (let s = 0; s < PREFILL_HOURS * 3600; s += 600) await append(db, 'samples', call(s, 600));
+  for (let s = 0; s < PREFILL_HOURS * 3600; s += 600) await appendSamples(db, 'samples', call(s, 600));
 }
 
 /** One way, in this process: prints its figures as JSON. */
@@ -85,12 +50,11 @@ async function runOne(way: string, path: string): Promise<void> {
   if (way === 'primary-key') {
     const instance = await DuckDBInstance.create(path);
     const db = await instance.connect();
-    const columns = 'device_id VARCHAR, t TIMESTAMP, ax REAL, ay REAL, az REAL, gx REAL, gy REAL, gz REAL';
-    await db.run(`CREATE TABLE samples (${columns}, PRIMARY KEY (device_id, t))`);
-    await db.run(`CREATE TEMP TABLE stage (${columns})`);
+    await db.run(`CREATE TABLE samples (${SAMPLE_COLUMNS}, PRIMARY KEY (device_id, t))`);
+    await db.run(`CREATE TEMP TABLE stage (${SAMPLE_COLUMNS})`);
     await prefill(db);
     result = await measure(async (batches) => {
-      await append(db, 'stage', batches);
+      await appendSamples(db, 'stage', batches);
       await db.run('BEGIN');
       await db.run('INSERT OR IGNORE INTO samples SELECT * FROM stage');
       await db.run('DELETE FROM stage');

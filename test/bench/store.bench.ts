@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBDataChunk, DuckDBInstance, DuckDBTimestampValue, FLOAT, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { startInfluxd } from '@restpose/harness';
 import { DuckDbStore, InfluxStore, type SampleBatch, type Store } from '@restpose/store';
+import { appendSamples, SAMPLE_COLUMNS } from './duckdb-append.js';
 
 const DEVICES = 20;
 const RATE_HZ = 50;
@@ -69,36 +70,8 @@ async function throughAdapter(store: Store, calls: SampleBatch[][]): Promise<{ f
 async function duckdbCeiling(path: string, calls: SampleBatch[][]): Promise<number> {
   const instance = await DuckDBInstance.create(path);
   const db = await instance.connect();
-  await db.run(
-    'CREATE TABLE samples (device_id VARCHAR, t TIMESTAMP, ax REAL, ay REAL, az REAL, gx REAL, gy REAL, gz REAL)',
-  );
-  const types = [VARCHAR, TIMESTAMP, FLOAT, FLOAT, FLOAT, FLOAT, FLOAT, FLOAT];
-  const seconds = await timed(async () => {
-    const appender = await db.createAppender('samples');
-    const chunk = DuckDBDataChunk.create(types, 2048);
-    const vectors = types.map((_, i) => chunk.getColumnVector(i));
-    let rows = 0;
-    const flush = () => {
-      chunk.rowCount = rows;
-      for (const v of vectors) v.flush();
-      appender.appendDataChunk(chunk);
-      chunk.reset();
-      rows = 0;
-    };
-    for (const b of calls.flat()) {
-      for (let i = 0; i < b.t.length; i++) {
-        vectors[0]!.setItem(rows, b.deviceId);
-        vectors[1]!.setItem(rows, new DuckDBTimestampValue(BigInt(Math.round(b.t[i]! * 1000))));
-        vectors[2]!.setItem(rows, b.ax[i]!);
-        vectors[3]!.setItem(rows, b.ay[i]!);
-        vectors[4]!.setItem(rows, b.az[i]!);
-        for (let c = 5; c < 8; c++) vectors[c]!.setItem(rows, null);
-        if (++rows === 2048) flush();
-      }
-    }
-    if (rows > 0) flush();
-    appender.closeSync();
-  });
+  await db.run(`CREATE TABLE samples (${SAMPLE_COLUMNS})`);
+  const seconds = await timed(() => appendSamples(db, 'samples', calls.flat()));
   db.closeSync();
   instance.closeSync();
   return total / seconds;

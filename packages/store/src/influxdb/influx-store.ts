@@ -441,9 +441,10 @@ export class InfluxStore implements Store {
 
   async writeSamples(input: SampleBatch | readonly SampleBatch[]): Promise<void> {
     const m = MEASUREMENTS.samples;
+    const batches = normalizeSampleBatches(input);
     for (const precision of ['ms', 'u'] as const) {
       const points: IPoint[] = [];
-      for (const b of normalizeSampleBatches(input)) {
+      for (const b of batches) {
         if (timePrecision(b.t) !== precision) continue;
         const tags = { device: b.deviceId };
         const g = b.gyro;
