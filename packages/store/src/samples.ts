@@ -6,16 +6,6 @@ import { StoreInputError } from './errors.js';
 const AXES = ['ax', 'ay', 'az'] as const;
 const GYRO_AXES = ['gx', 'gy', 'gz'] as const;
 
-export function emptyBatch(deviceId: string): SampleBatch {
-  return {
-    deviceId,
-    t: new Float64Array(0),
-    ax: new Float32Array(0),
-    ay: new Float32Array(0),
-    az: new Float32Array(0),
-  };
-}
-
 function checkBatch(b: SampleBatch, what: string): void {
   if (!deviceIdSchema.safeParse(b.deviceId).success) {
     throw new StoreInputError(`${what}.deviceId: expected 1-64 letters, digits, "_", "." or "-"`);
@@ -104,4 +94,52 @@ export function timePrecision(t: Float64Array): 'ms' | 'u' {
 /** Epoch microseconds of an epoch-ms time, rounded: the resolution both adapters keep. */
 export function toMicros(ms: number): number {
   return Math.round(ms * 1000);
+}
+
+/** Collects samples read back, column by column, into a batch; gyro is kept only if every sample has it. */
+export class SampleCollector {
+  private readonly columns: number[][] = [[], [], [], [], [], [], []];
+  private gyroEverywhere = true;
+
+  push(t: number, ax: number, ay: number, az: number, gx: number | null, gy: number | null, gz: number | null): void {
+    const [ct, cax, cay, caz, cgx, cgy, cgz] = this.columns as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
+    ct.push(t);
+    cax.push(ax);
+    cay.push(ay);
+    caz.push(az);
+    if (gx === null || gy === null || gz === null) this.gyroEverywhere = false;
+    cgx.push(gx ?? 0);
+    cgy.push(gy ?? 0);
+    cgz.push(gz ?? 0);
+  }
+
+  batch(deviceId: string): SampleBatch {
+    const [t, ax, ay, az, gx, gy, gz] = this.columns as [
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
+    return {
+      deviceId,
+      t: Float64Array.from(t),
+      ax: Float32Array.from(ax),
+      ay: Float32Array.from(ay),
+      az: Float32Array.from(az),
+      ...(this.gyroEverywhere && t.length > 0
+        ? { gyro: { gx: Float32Array.from(gx), gy: Float32Array.from(gy), gz: Float32Array.from(gz) } }
+        : {}),
+    };
+  }
 }

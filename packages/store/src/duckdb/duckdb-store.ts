@@ -1,7 +1,7 @@
 // Embedded DuckDB adapter: one file under ./data by default, readable from R and Python (docs/storage.md).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { blobValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
   type ApiToken,
   type Assignment,
@@ -40,7 +40,7 @@ import type {
   TidyExport,
   TimeRange,
 } from '../contract.js';
-import { checkTimeRange, dateToMs } from '../dates.js';
+import { checkTimeRange } from '../dates.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { normalizeSampleBatches } from '../samples.js';
 import { resolveSubjects } from '../selectors.js';
@@ -50,6 +50,22 @@ import { latestPerDay, sortDays } from '../versions.js';
 import { dateValue, msOf, type Row, readRows, SerialConnection, tsValue } from './connection.js';
 import { MIGRATIONS } from './migrations.js';
 import { mergeSamples, selectSamples } from './sample-table.js';
+import {
+  ASSIGNMENT_COLUMNS,
+  DEVICE_COLUMNS,
+  EPOCH_COLUMNS,
+  insertRows,
+  json,
+  parseJson,
+  REPORT_COLUMNS,
+  SUBJECT_COLUMNS,
+  SUBJECTS_AND_DATES,
+  subjectsAndDates,
+  TOKEN_COLUMNS,
+  toReport,
+  USER_COLUMNS,
+  VARCHAR_LIST,
+} from './sql.js';
 
 export interface DuckDbStoreOptions {
   /** Database file, or ':memory:'. */
@@ -60,64 +76,6 @@ type DayKind = 'nights' | 'mornings';
 const DAY_SCHEMAS = { nights: nightRecordSchema, mornings: morningRecordSchema };
 const METRICS_TABLES = { nights: 'night_metrics', mornings: 'morning_metrics' };
 const DEFAULT_LIMIT = 1000;
-
-const USER_COLUMNS = `id, name, role, ${msOf('created_at')} AS "createdAt", ${msOf('disabled_at')} AS "disabledAt"`;
-const TOKEN_COLUMNS = `token_hash AS "tokenHash", user_id AS "userId", label, ${msOf('created_at')} AS "createdAt",
-  ${msOf('revoked_at')} AS "revokedAt"`;
-const SUBJECT_COLUMNS = `id, study_code AS "studyCode", cohort, display_name AS "displayName",
-  clinician_ids AS "clinicianIds", ${msOf('created_at')} AS "createdAt"`;
-const DEVICE_COLUMNS = `id, secret_hash AS "secretHash", mounting, ${msOf('created_at')} AS "createdAt",
-  ${msOf('revoked_at')} AS "revokedAt"`;
-const ASSIGNMENT_COLUMNS = `device_id AS "deviceId", subject_id AS "subjectId", ${msOf('valid_from')} AS "from",
-  ${msOf('valid_to')} AS "to"`;
-const EPOCH_COLUMNS = `subject_id AS "subjectId", device_id AS "deviceId", ${msOf('start')} AS start,
-  duration_s AS "durationS", posture, confidence, sagittal_deg AS "sagittalDeg", frontal_deg AS "frontalDeg",
-  roll_deg AS "rollDeg", algorithm`;
-const REPORT_COLUMNS = `subject_id, CAST(date AS VARCHAR) AS date, severity, duration_min, pain, note,
-  red_flag_night_pain, red_flag_neurological, red_flag_weight_loss, red_flag_fever, source,
-  ${msOf('created_at')} AS created_at, ${msOf('updated_at')} AS updated_at`;
-
-/** A list of strings bound as its JSON text (the binder cannot type an empty JS list). */
-const VARCHAR_LIST = 'CAST(CAST(? AS JSON) AS VARCHAR[])';
-const SUBJECTS_AND_DATES = `list_contains(${VARCHAR_LIST}, subject_id) AND date >= ? AND date < ?`;
-
-function subjectsAndDates(subjectIds: string[], dates: DateRange): DuckDBValue[] {
-  dateToMs(dates.from);
-  dateToMs(dates.to);
-  return [json(subjectIds), dates.from, dates.to];
-}
-
-/** Multi-row VALUES statements of a few hundred rows each. */
-async function insertRows(db: DuckDBConnection, insertInto: string, rows: DuckDBValue[][]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) {
-    const part = rows.slice(i, i + 200);
-    const tuple = `(${part[0]!.map(() => '?').join(', ')})`;
-    await db.run(`${insertInto} ${part.map(() => tuple).join(', ')}`, part.flat());
-  }
-}
-
-const json = (value: unknown) => JSON.stringify(value);
-const parseJson = (value: unknown) => (value === null ? null : JSON.parse(String(value)));
-
-function toReport(r: Row): StiffnessReport {
-  return stiffnessReportSchema.parse({
-    subjectId: r.subject_id,
-    date: r.date,
-    severity: r.severity,
-    durationMin: r.duration_min,
-    pain: r.pain,
-    note: r.note,
-    redFlags: {
-      nightPainUnchangedByMovement: r.red_flag_night_pain,
-      progressiveNeurologicalSymptoms: r.red_flag_neurological,
-      unexplainedWeightLoss: r.red_flag_weight_loss,
-      fever: r.red_flag_fever,
-    },
-    source: r.source,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
-}
 
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb' as const;

@@ -12,7 +12,7 @@ import {
   VARCHAR,
 } from '@duckdb/node-api';
 import type { SampleBatch, TimeRange } from '../contract.js';
-import { emptyBatch, toMicros } from '../samples.js';
+import { SampleCollector, toMicros } from '../samples.js';
 import { tsValue } from './connection.js';
 
 const STAGE = 'samples_stage';
@@ -90,29 +90,22 @@ export async function selectSamples(db: DuckDBConnection, deviceId: string, rang
      WHERE device_id = ? AND t >= ? AND t < ? ORDER BY t`,
     [deviceId, tsValue(range.from), tsValue(range.to)],
   );
-  const columns: number[][] = [[], [], [], [], [], [], []];
-  let gyroEverywhere = true;
+  const collector = new SampleCollector();
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    for (let c = 0; c < 7; c++) {
-      const vector = chunk.getColumnVector(c);
-      const out = columns[c]!;
-      for (let i = 0; i < chunk.rowCount; i++) {
-        const v = vector.getItem(i) as number | null;
-        if (v === null) gyroEverywhere = false;
-        out.push(v ?? 0);
-      }
+    const [t, ax, ay, az, gx, gy, gz] = Array.from({ length: 7 }, (_, c) => chunk.getColumnVector(c)) as Array<
+      DuckDBVector<number>
+    >;
+    for (let i = 0; i < chunk.rowCount; i++) {
+      collector.push(
+        t!.getItem(i)!,
+        ax!.getItem(i)!,
+        ay!.getItem(i)!,
+        az!.getItem(i)!,
+        gx!.getItem(i),
+        gy!.getItem(i),
+        gz!.getItem(i),
+      );
     }
   }
-  if (columns[0]!.length === 0) return emptyBatch(deviceId);
-  const [t, ax, ay, az, gx, gy, gz] = columns as [number[], number[], number[], number[], number[], number[], number[]];
-  return {
-    deviceId,
-    t: Float64Array.from(t),
-    ax: Float32Array.from(ax),
-    ay: Float32Array.from(ay),
-    az: Float32Array.from(az),
-    ...(gyroEverywhere
-      ? { gyro: { gx: Float32Array.from(gx), gy: Float32Array.from(gy), gz: Float32Array.from(gz) } }
-      : {}),
-  };
+  return collector.batch(deviceId);
 }

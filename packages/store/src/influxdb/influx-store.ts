@@ -45,14 +45,16 @@ import type {
   TidyExport,
   TimeRange,
 } from '../contract.js';
-import { checkTimeRange, dateRangeToMs, dateToMs, msToDate } from '../dates.js';
+import { checkTimeRange, dateRangeToMs, dateToMs } from '../dates.js';
 import { StoreConflictError, StoreInputError, StoreRequestError, StoreUnavailableError } from '../errors.js';
-import { normalizeSampleBatches, timePrecision, toMicros } from '../samples.js';
+import { normalizeSampleBatches, SampleCollector } from '../samples.js';
 import { chunks, resolveSubjects } from '../selectors.js';
 import { buildTidyExport } from '../tidy-export.js';
 import { parseInput, parseInputs } from '../validate.js';
 import { latestPerDay, sortDays } from '../versions.js';
+import { anyOf, type RawResults, type Row, rowsOf } from './influxql.js';
 import { type FieldValue, jsonFields, readJsonField } from './json-fields.js';
+import { dayFromRow, dayPoint, epochFromRow, epochPoint, samplePoints } from './points.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { FOREVER_RP, MEASUREMENTS, type Measurement, RAW_RP, reportedHours, retentionHours } from './schema.js';
 import { nsLiteral, UniqueTime } from './unique-time.js';
@@ -72,9 +74,6 @@ export interface InfluxStoreOptions {
   pointsPerWrite?: number;
 }
 
-type Row = Record<string, unknown>;
-type RawResults = { results?: Array<{ error?: string; series?: Array<{ columns: string[]; values: unknown[][] }> }> };
-
 const DATABASE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const DEFAULT_LIMIT = 1000;
 const SAMPLE_PAGE = 50_000;
@@ -83,33 +82,6 @@ const SUBJECTS_PER_QUERY = 100;
 const KEEP_HOST = { getDelay: () => 0, next: () => KEEP_HOST, reset: () => KEEP_HOST };
 /** Tombstone of a record kept as one point per key. */
 const DELETED: Record<string, FieldValue> = { deleted: true, doc: '', doc_parts: 0 };
-
-/** Shortest decimal that reads back as the same float32, so line protocol stays short and exact. */
-function float32Text(x: number): number {
-  for (let digits = 6; digits < 9; digits++) {
-    const v = Number(x.toPrecision(digits)) + 0; // + 0: the sign of zero is not kept (line protocol writes 0)
-    if (Math.fround(v) === x) return v;
-  }
-  return x;
-}
-
-function rowsOf(raw: RawResults, what: string): Row[] {
-  const result = raw.results?.[0];
-  if (result?.error) throw new StoreRequestError(`InfluxDB refused ${what}: ${result.error}`, 400);
-  return (result?.series ?? []).flatMap((s) =>
-    s.values.map((values) => Object.fromEntries(s.columns.map((c, i) => [c, values[i]]))),
-  );
-}
-
-/** `"tag" = $p0 OR "tag" = $p1 ...` with the values as bound parameters. */
-function anyOf(tag: string, values: readonly string[], params: Record<string, string>): string {
-  return values
-    .map((v, i) => {
-      params[`${tag}${i}`] = v;
-      return `"${tag}" = $${tag}${i}`;
-    })
-    .join(' OR ');
-}
 
 export class InfluxStore implements Store {
   readonly kind = 'influxdb' as const;
@@ -215,7 +187,7 @@ export class InfluxStore implements Store {
     const raw = await withRetry(what, this.retry, () =>
       this.client.queryRaw(query, { database: this.database, precision: epoch, placeholders: params, method: 'POST' }),
     );
-    return rowsOf(raw as RawResults, what);
+    return rowsOf(raw as RawResults, (message) => new StoreRequestError(`InfluxDB refused ${what}: ${message}`, 400));
   }
 
   private from(m: Measurement): string {
@@ -441,36 +413,15 @@ export class InfluxStore implements Store {
 
   async writeSamples(input: SampleBatch | readonly SampleBatch[]): Promise<void> {
     const m = MEASUREMENTS.samples;
-    const batches = normalizeSampleBatches(input);
+    const byPrecision = samplePoints(m.name, normalizeSampleBatches(input));
     for (const precision of ['ms', 'u'] as const) {
-      const points: IPoint[] = [];
-      for (const b of batches) {
-        if (timePrecision(b.t) !== precision) continue;
-        const tags = { device: b.deviceId };
-        const g = b.gyro;
-        for (let i = 0; i < b.t.length; i++) {
-          const fields: Record<string, number> = {
-            ax: float32Text(b.ax[i]!),
-            ay: float32Text(b.ay[i]!),
-            az: float32Text(b.az[i]!),
-          };
-          if (g) {
-            fields.gx = float32Text(g.gx[i]!);
-            fields.gy = float32Text(g.gy[i]!);
-            fields.gz = float32Text(g.gz[i]!);
-          }
-          const timestamp = precision === 'ms' ? String(b.t[i]) : String(toMicros(b.t[i]!));
-          points.push({ measurement: m.name, tags, fields, timestamp });
-        }
-      }
-      if (points.length > 0) await this.write('write samples', m, points, precision);
+      if (byPrecision[precision].length > 0) await this.write('write samples', m, byPrecision[precision], precision);
     }
   }
 
   async readSamples(deviceId: string, range: TimeRange): Promise<SampleBatch> {
     checkTimeRange(range);
-    const columns = { t: [] as number[], ax: [] as number[], ay: [] as number[], az: [] as number[] };
-    const gyro = { gx: [] as Array<number | null>, gy: [] as Array<number | null>, gz: [] as Array<number | null> };
+    const collector = new SampleCollector();
     const end = nsLiteral(range.to);
     let cursor = nsLiteral(range.from);
     for (;;) {
@@ -481,35 +432,22 @@ export class InfluxStore implements Store {
         { d: deviceId },
         'u',
       );
+      const gyro = (v: unknown) => (typeof v === 'number' ? v : null);
       for (const r of rows) {
-        columns.t.push(Number(r.time) / 1000);
-        columns.ax.push(Number(r.ax));
-        columns.ay.push(Number(r.ay));
-        columns.az.push(Number(r.az));
-        gyro.gx.push(r.gx as number | null);
-        gyro.gy.push(r.gy as number | null);
-        gyro.gz.push(r.gz as number | null);
+        collector.push(
+          Number(r.time) / 1000,
+          Number(r.ax),
+          Number(r.ay),
+          Number(r.az),
+          gyro(r.gx),
+          gyro(r.gy),
+          gyro(r.gz),
+        );
       }
       if (rows.length < SAMPLE_PAGE) break;
       cursor = ((BigInt(rows[rows.length - 1]!.time as number) + 1n) * 1000n).toString();
     }
-    const hasGyro = columns.t.length > 0 && gyro.gx.every((v) => v !== null && v !== undefined);
-    return {
-      deviceId,
-      t: Float64Array.from(columns.t),
-      ax: Float32Array.from(columns.ax),
-      ay: Float32Array.from(columns.ay),
-      az: Float32Array.from(columns.az),
-      ...(hasGyro
-        ? {
-            gyro: {
-              gx: Float32Array.from(gyro.gx as number[]),
-              gy: Float32Array.from(gyro.gy as number[]),
-              gz: Float32Array.from(gyro.gz as number[]),
-            },
-          }
-        : {}),
-    };
+    return collector.batch(deviceId);
   }
 
   async writeDeadLetter(input: DeadLetter): Promise<void> {
@@ -544,20 +482,7 @@ export class InfluxStore implements Store {
   async writeEpochs(input: readonly PostureEpoch[]): Promise<void> {
     const epochs = parseInputs(postureEpochSchema, input, 'epochs');
     const m = MEASUREMENTS.epochs;
-    const points = epochs.map((e) => ({
-      measurement: m.name,
-      tags: { subject: e.subjectId, algorithm: e.algorithm },
-      fields: {
-        device: e.deviceId,
-        duration_s: e.durationS,
-        posture: e.posture,
-        confidence: e.confidence,
-        sagittal_deg: e.sagittalDeg,
-        frontal_deg: e.frontalDeg,
-        roll_deg: e.rollDeg,
-      },
-      timestamp: String(e.start),
-    }));
+    const points = epochs.map((e) => epochPoint(m.name, e));
     await this.write('write epochs', m, points);
   }
 
@@ -575,38 +500,14 @@ export class InfluxStore implements Store {
        AND time >= ${nsLiteral(range.from)} AND time < ${nsLiteral(range.to)}${options.algorithm === undefined ? '' : ' AND "algorithm" = $a'}`,
       params,
     );
-    const epochs = rows.map((r) =>
-      postureEpochSchema.parse({
-        subjectId: r.subject,
-        deviceId: r.device,
-        start: r.time,
-        durationS: r.duration_s,
-        posture: r.posture,
-        confidence: r.confidence,
-        sagittalDeg: r.sagittal_deg,
-        frontalDeg: r.frontal_deg,
-        rollDeg: r.roll_deg,
-        algorithm: r.algorithm,
-      }),
-    );
+    const epochs = rows.map(epochFromRow);
     return epochs.sort((a, b) => a.start - b.start || (a.algorithm < b.algorithm ? -1 : 1));
   }
 
   private async writeDays(kind: 'nights' | 'mornings', input: readonly NightRecord[]): Promise<void> {
     const records = parseInputs(kind === 'nights' ? nightRecordSchema : morningRecordSchema, input, kind);
     const m = MEASUREMENTS[kind];
-    const points = records.map((r) => ({
-      measurement: m.name,
-      tags: { subject: r.subjectId, algorithm: r.algorithm },
-      fields: {
-        start_ms: r.start,
-        end_ms: r.end,
-        computed_at_ms: r.computedAt,
-        ...jsonFields('metrics', r.metrics),
-        ...jsonFields('detail', r.detail),
-      },
-      timestamp: String(dateToMs(r.date)),
-    }));
+    const points = records.map((r) => dayPoint(m.name, r));
     await this.write(`write ${kind}`, m, points);
   }
 
@@ -623,20 +524,7 @@ export class InfluxStore implements Store {
          ${query.algorithm === undefined ? '' : 'AND "algorithm" = $algorithm'}`,
         params,
       );
-      for (const r of rows) {
-        records.push(
-          nightRecordSchema.parse({
-            subjectId: r.subject,
-            date: msToDate(Number(r.time)),
-            algorithm: r.algorithm,
-            start: r.start_ms,
-            end: r.end_ms,
-            computedAt: r.computed_at_ms,
-            metrics: readJsonField(r, 'metrics'),
-            detail: readJsonField(r, 'detail'),
-          }),
-        );
-      }
+      records.push(...rows.map(dayFromRow));
     }
     return query.algorithm === undefined ? latestPerDay(records) : sortDays(records);
   }
