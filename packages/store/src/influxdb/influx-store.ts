@@ -144,22 +144,22 @@ export class InfluxStore implements Store {
   /** Creates the database and its retention policies, or brings the raw period in line with the configuration. */
   private async setup(rawRetention: string, hours: number): Promise<void> {
     const db = `"${this.database}"`;
-    await this.statement('create the database', `CREATE DATABASE ${db}`);
-    const policies = await this.statement('list retention policies', `SHOW RETENTION POLICIES ON ${db}`);
+    await this.select('create the database', `CREATE DATABASE ${db}`);
+    const policies = await this.select('list retention policies', `SHOW RETENTION POLICIES ON ${db}`);
     const raw = policies.find((p) => p.name === RAW_RP);
     if (!raw) {
-      await this.statement(
+      await this.select(
         'create the raw retention policy',
         `CREATE RETENTION POLICY "${RAW_RP}" ON ${db} DURATION ${rawRetention} REPLICATION 1`,
       );
     } else if (reportedHours(String(raw.duration)) !== hours) {
-      await this.statement(
+      await this.select(
         'change the raw retention period',
         `ALTER RETENTION POLICY "${RAW_RP}" ON ${db} DURATION ${rawRetention}`,
       );
     }
     if (!policies.some((p) => p.name === FOREVER_RP)) {
-      await this.statement(
+      await this.select(
         'create the forever retention policy',
         `CREATE RETENTION POLICY "${FOREVER_RP}" ON ${db} DURATION INF REPLICATION 1 DEFAULT`,
       );
@@ -168,15 +168,11 @@ export class InfluxStore implements Store {
 
   /** The raw retention period as InfluxDB reports it, in hours (0 for INF). */
   async rawRetentionHours(): Promise<number> {
-    const policies = await this.statement('list retention policies', `SHOW RETENTION POLICIES ON "${this.database}"`);
+    const policies = await this.select('list retention policies', `SHOW RETENTION POLICIES ON "${this.database}"`);
     return reportedHours(String(policies.find((p) => p.name === RAW_RP)?.duration));
   }
 
   // Plumbing
-
-  private statement(what: string, query: string): Promise<Row[]> {
-    return this.select(what, query);
-  }
 
   private async select(
     what: string,
