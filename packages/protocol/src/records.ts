@@ -1,5 +1,6 @@
 // Records shared by the store, the services and the API: one zod schema each, types inferred from it.
 import { z } from 'zod';
+import { mountingSchema } from './device-config.js';
 import { DEVICE_ID_PATTERN } from './topics.js';
 
 export const POSTURES = ['upright', 'supine', 'prone', 'left', 'right'] as const;
@@ -69,7 +70,8 @@ export const deviceSchema = z.object({
   /** sha256 of the device's MQTT password (hex); the secret itself is shown once at provisioning. */
   secretHash: sha256HexSchema,
   /** How the device sits on the body (axis mapping or rotation to the body frame); null: estimate from data. */
-  mounting: jsonObjectSchema.nullable(),
+  /** Configured device-to-body rotation; null: estimated from the data. */
+  mounting: mountingSchema.nullable(),
   createdAt: epochMsSchema,
   revokedAt: epochMsSchema.nullable(),
 });

@@ -199,7 +199,7 @@ export function contractSuite(name: string, harness: () => StoreHarness): void {
       });
 
       test('devices keep their mounting and revocation', async () => {
-        const mounting = { axes: ['-y', 'x', 'z'], rotationDeg: [0, 12.5, 0] };
+        const mounting = { deviceToBody: [0, -1, 0, 1, 0, 0, 0, 0, 1] }; // device -y is the body's x
         await store.upsertDevice(device('dev-2'));
         await store.upsertDevice(device('dev-1', { mounting }));
         await store.upsertDevice(device('dev-2', { revokedAt: 4_000, secretHash: hash('e') }));

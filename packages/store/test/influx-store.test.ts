@@ -188,7 +188,7 @@ describe('InfluxDB adapter', () => {
   test('registry edits and deletions read back as the current state', async () => {
     const opts = options();
     const store = await InfluxStore.open(opts);
-    await store.upsertDevice(device('dev-1', { mounting: { axes: ['x', 'y', 'z'] } }));
+    await store.upsertDevice(device('dev-1', { mounting: { deviceToBody: [1, 0, 0, 0, 1, 0, 0, 0, 1] } }));
     await store.upsertDevice(device('dev-1', { mounting: null, revokedAt: 9 }));
     expect(await store.getDevice('dev-1')).toEqual(device('dev-1', { mounting: null, revokedAt: 9 }));
     // One point per key, however often it was rewritten.
