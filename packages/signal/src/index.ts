@@ -4,6 +4,7 @@ export * from './analyzer.js';
 export * from './angles.js';
 export * from './bouts.js';
 export * from './calibration.js';
+export * from './day-metrics.js';
 export * from './features.js';
 export * from './lowpass.js';
 export * from './morning.js';

@@ -4,6 +4,8 @@ import {
   detectTurns,
   IDENTITY,
   inactivityBouts,
+  morningMetrics,
+  nightMetrics,
   TickAccumulator,
 } from '../src/index.js';
 import { lyingG, type Phase, synth, uprightG } from './synth.js';
@@ -173,4 +175,18 @@ test('the bout layer folds runs shorter than the minimum into their neighbours',
     ['supine', 0, 600],
     ['left', 600, 1200],
   ]);
+});
+
+test('a night flattens into snake_case metrics for the store and exports', () => {
+  const rec = synth(night, { rateHz: RATE });
+  const a = analyzeRecording(rec, { orientation: 'body' });
+  const m = nightMetrics(a.nights[0]!);
+  for (const name of Object.keys(m)) expect(name).toMatch(/^[a-z][a-z0-9_]{0,63}$/);
+  expect(m.supine_min).toBeCloseTo(180, -0.5);
+  expect(m.longest_prone_bout_min).toBeNull();
+  expect(m.out_of_bed_episodes).toBe(1);
+  expect(m.turns).toBe(1);
+  const mm = morningMetrics(a.mornings[0]!);
+  for (const name of Object.keys(mm)) expect(name).toMatch(/^[a-z][a-z0-9_]{0,63}$/);
+  expect(mm.time_to_loosen_min).toBeNull(); // 45 min of walking after the rise: no reference period
 });
