@@ -37,7 +37,7 @@ export interface RomWindow {
   /** Flexion + extension, and left + right lateral bending, degrees. */
   sagittalRangeDeg: number | null;
   frontalRangeDeg: number | null;
-  /** 90th percentile of the per-second peak trunk angular speed, deg/s. */
+  /** Median per-second peak trunk angular speed over the seconds the trunk moves (>= 10 deg/s), deg/s. */
   speedDegS: number | null;
 }
 
@@ -71,6 +71,12 @@ export interface MorningResult {
 
 /** Ticks moving too much for their extremes to be trunk angle (walking): mean-of-|a| SD above this, g. */
 const STEADY_MAG_SD_G = 0.08;
+/** Deceleration into a bend reads as up to this much extra tilt (lever arm x angular acceleration), degrees. */
+const OVERSHOOT_MAX_DEG = 10;
+/** Past 60 degrees from vertical for this long is lying, not a bend, seconds. */
+const LYING_RUN_S = 20;
+/** Seconds whose peak trunk angular speed reaches this are movement, for the movement speed, deg/s. */
+const MOVING_DEG_S = 10;
 /** Walking for the neutral reference: |a| SD above this while upright, g. */
 const WALKING_MAG_SD_G = 0.1;
 /** The sit-up is complete once the trunk's tilt changes by less than this from one second to the next, degrees. */
@@ -115,6 +121,24 @@ export function computeMorning(
     kRise + referenceToHours * 3600,
   );
   const upright = (r: number) => tiltFromVerticalDeg(c.mx[r]!, c.my[r]!, c.mz[r]!) <= 60;
+  // Lying again (a nap, back to bed) is left out of the windows; a deep bend's apex, also past 60 degrees, is not:
+  // lying is a run of at least LYING_RUN_S seconds past 60 degrees.
+  const lying = new Uint8Array(Math.max(0, kEnd - kRise));
+  for (let k = kRise; k < kEnd; ) {
+    const r = ticks.row(k);
+    if (r < 0 || c.n[r]! === 0 || upright(r)) {
+      k++;
+      continue;
+    }
+    let j = k;
+    for (; j < kEnd; j++) {
+      const rj = ticks.row(j);
+      if (rj < 0 || c.n[rj]! === 0 || upright(rj)) break;
+    }
+    if (j - k >= LYING_RUN_S) lying.fill(1, k - kRise, j - kRise);
+    k = j;
+  }
+  const isLying = (k: number) => k >= kRise && k < kEnd && lying[k - kRise] === 1;
 
   // Upright neutral from walking seconds of the day.
   const sag: number[] = [];
@@ -131,31 +155,48 @@ export function computeMorning(
       : { sagittalDeg: 0, frontalDeg: 0, source: 'default' as const };
 
   const windowS = windowMinutes * 60;
+  // The sit-up itself sweeps the trunk from lying to upright: range of motion counts from its end.
+  const toUpright = firstUpright(ticks, kRise, Math.min(kEnd, kRise + 600), finalRise);
+  const kUpright = kRise + Math.ceil(toUpright ?? 0);
   const windowAt = (k0: number): RomWindow => {
-    let sMin = Number.POSITIVE_INFINITY;
-    let sMax = Number.NEGATIVE_INFINITY;
-    let fMin = Number.POSITIVE_INFINITY;
-    let fMax = Number.NEGATIVE_INFINITY;
+    // Peaks per direction (flexion, extension, right, left) at rest, and reached at all (fallback).
+    const rest = [
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ];
+    const any = [...rest];
+    const take = (into: number[], sMin: number, sMax: number, fMin: number, fMax: number) => {
+      if (!Number.isNaN(sMax)) {
+        into[0] = Math.max(into[0]!, sMax - neutral.sagittalDeg);
+        into[1] = Math.max(into[1]!, neutral.sagittalDeg - sMin);
+      }
+      if (!Number.isNaN(fMax)) {
+        into[2] = Math.max(into[2]!, fMax - neutral.frontalDeg);
+        into[3] = Math.max(into[3]!, neutral.frontalDeg - fMin);
+      }
+    };
     let seconds = 0;
     const speeds: number[] = [];
-    for (let k = k0; k < k0 + windowS; k++) {
+    for (let k = Math.max(k0, kUpright); k < k0 + windowS; k++) {
       const r = ticks.row(k);
       // Walking seconds are left out: their accelerations would read as trunk angles and angular speed.
-      if (r < 0 || c.n[r]! === 0 || !upright(r) || c.magSd[r]! >= STEADY_MAG_SD_G) continue;
+      if (r < 0 || c.n[r]! === 0 || isLying(k) || c.magSd[r]! >= STEADY_MAG_SD_G) continue;
       const sp = c.speedPeak[r]!;
-      if (!Number.isNaN(sp)) speeds.push(sp);
-      if (Number.isNaN(c.sagMin[r]!)) continue;
+      if (sp >= MOVING_DEG_S) speeds.push(sp);
+      if (Number.isNaN(c.sagMaxAny[r]!) && Number.isNaN(c.froMaxAny[r]!)) continue;
       seconds++;
-      sMin = Math.min(sMin, c.sagMin[r]!);
-      sMax = Math.max(sMax, c.sagMax[r]!);
-      fMin = Math.min(fMin, c.froMin[r]!);
-      fMax = Math.max(fMax, c.froMax[r]!);
+      take(rest, c.sagMin[r]!, c.sagMax[r]!, c.froMin[r]!, c.froMax[r]!);
+      take(any, c.sagMinAny[r]!, c.sagMaxAny[r]!, c.froMinAny[r]!, c.froMaxAny[r]!);
     }
+    // The apex at rest, unless the largest bend was never at rest (then rest falls far short): the tilt reached.
+    const peak = rest.map((v, i) => Math.max(0, v >= any[i]! - OVERSHOOT_MAX_DEG ? v : any[i]!));
     const has = seconds > 0;
-    const flex = has ? Math.max(0, sMax - neutral.sagittalDeg) : null;
-    const ext = has ? Math.max(0, neutral.sagittalDeg - sMin) : null;
-    const right = has ? Math.max(0, fMax - neutral.frontalDeg) : null;
-    const left = has ? Math.max(0, neutral.frontalDeg - fMin) : null;
+    const flex = has ? peak[0]! : null;
+    const ext = has ? peak[1]! : null;
+    const right = has ? peak[2]! : null;
+    const left = has ? peak[3]! : null;
     return {
       start: ticks.startMs(k0),
       minutesFromRise: (ticks.startMs(k0) - finalRise) / 60_000,
@@ -166,7 +207,7 @@ export function computeMorning(
       lateralRightDeg: right,
       sagittalRangeDeg: has ? flex! + ext! : null,
       frontalRangeDeg: has ? left! + right! : null,
-      speedDegS: speeds.length ? percentile(speeds, 90) : null,
+      speedDegS: speeds.length ? median(speeds) : null,
     };
   };
 
@@ -227,7 +268,7 @@ export function computeMorning(
     date: new Date(finalRise).toISOString().slice(0, 10),
     finalRise,
     neutral,
-    timeToFirstUprightSeconds: firstUpright(ticks, kRise, Math.min(kEnd, kRise + 600), finalRise),
+    timeToFirstUprightSeconds: toUpright,
     firstSitToStand: firstSitToStand(ticks, kRise, Math.min(kEnd, kRise + nWindows * windowS), neutral.sagittalDeg),
     windows,
     reference,

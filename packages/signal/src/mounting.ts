@@ -17,7 +17,8 @@ export interface MountingReport {
   /** 0-1 overall confidence: the lower of the two axes' (1 for a configured mounting). */
   confidence: number;
   superior: { confidence: number; blocks: number; consistency: number } | null;
-  anterior: { source: 'bending' | 'prior'; confidence: number; seconds: number; asymmetry: number } | null;
+  /** bends: brief excursions found; dominance: how far the flexion direction outweighs any other. */
+  anterior: { source: 'bending' | 'prior'; confidence: number; bends: number; dominance: number } | null;
   /** Angle between the estimate and the prior, degrees. */
   differenceFromPriorDeg: number | null;
 }
@@ -103,6 +104,102 @@ function dominantDirection(ds: Array<[number, number, number]>): { dir: [number,
   return { dir, within };
 }
 
+/** Fewest bends, and how much the flexion direction must outweigh the next (60+ degrees away), to trust it. */
+const MIN_BENDS = 6;
+const MIN_DOMINANCE = 1.5;
+/** A bend: leaves upright (< 10 degrees from the superior axis) by at least 20 degrees and is back within 10 s. */
+const UPRIGHT_DEG = 10;
+const BEND_DEG = 20;
+const MAX_BEND_S = 10;
+
+interface Bend {
+  /** Unit direction of the apex's lean, perpendicular to the superior axis (device frame). */
+  p: [number, number, number];
+  tiltDeg: number;
+}
+
+/**
+ * Brief excursions from upright and back (bends, sit-to-stand leans), each by its apex second. Sustained leans
+ * (sitting, reading reclined in bed) last longer and are left out: their direction says nothing about the front.
+ */
+function bendApexes(ticks: TickTable, superior: readonly number[], cal: Calibration): Bend[] {
+  const c = ticks.cols;
+  const out: Bend[] = [];
+  let start = -1;
+  let apex = -1;
+  let apexTilt = 0;
+  let wasUpright = false;
+  for (let r = 0; r < ticks.length; r++) {
+    if (c.n[r]! === 0) {
+      start = -1;
+      wasUpright = false;
+      continue;
+    }
+    const d = calibrated(c, r, cal);
+    const tilt = angleBetweenDeg(d, superior);
+    if (tilt < UPRIGHT_DEG) {
+      if (start >= 0 && apexTilt >= BEND_DEG && r - start <= MAX_BEND_S) {
+        const a = calibrated(c, apex, cal);
+        const along = dot(a, superior);
+        const p = normalize([a[0] - along * superior[0], a[1] - along * superior[1], a[2] - along * superior[2]]);
+        if (!Number.isNaN(p[0])) out.push({ p, tiltDeg: apexTilt });
+      }
+      start = -1;
+      wasUpright = true;
+      continue;
+    }
+    if (start < 0) {
+      if (!wasUpright) continue; // only excursions that leave from upright
+      start = r;
+      apex = r;
+      apexTilt = tilt;
+      wasUpright = false;
+    } else if (tilt > apexTilt) {
+      apex = r;
+      apexTilt = tilt;
+    }
+    if (r - start > MAX_BEND_S) start = -1;
+  }
+  return out;
+}
+
+/**
+ * The direction the body bends furthest and most often: forward flexion outranges extension and lateral bending,
+ * and sit-to-stands add forward leans. Each bend votes with its amplitude squared into a narrow angular kernel; the
+ * best direction is refined on bends within 30 degrees of it. dominance: its score over the best one at least 60
+ * degrees away.
+ */
+function flexionDirection(bends: Bend[]): { v: [number, number, number]; dominance: number } | null {
+  if (bends.length === 0) return null;
+  const score = (v: readonly number[]) => {
+    let s = 0;
+    for (const b of bends) {
+      const cos = dot(b.p, v);
+      if (cos > 0) s += b.tiltDeg * b.tiltDeg * cos ** 8;
+    }
+    return s;
+  };
+  let best = bends[0]!.p;
+  let bestScore = -1;
+  for (const b of bends) {
+    const sc = score(b.p);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = b.p;
+    }
+  }
+  const sum = [0, 0, 0];
+  for (const b of bends) {
+    if (dot(b.p, best) < Math.cos(Math.PI / 6)) continue;
+    for (let k = 0; k < 3; k++) sum[k]! += b.tiltDeg * b.p[k]!;
+  }
+  const v = normalize(sum);
+  let rival = 0;
+  for (const b of bends) if (dot(b.p, v) < Math.cos(Math.PI / 3)) rival = Math.max(rival, score(b.p));
+  // Capped so the report stays a finite number when nothing rivals it.
+  return { v, dominance: rival > 0 ? Math.min(99, bestScore / rival) : 99 };
+}
+
 export function configuredMounting(rotation: Mat3): MountingReport {
   return {
     algorithm: MOUNTING_VERSION,
@@ -126,7 +223,7 @@ export function estimateMounting(ticks: TickTable, options: MountingOptions = {}
       source: 'estimated',
       confidence: 0,
       superior: { confidence: 0, blocks: 0, consistency: 0 },
-      anterior: { source: 'prior', confidence: 0, seconds: 0, asymmetry: 0 },
+      anterior: { source: 'prior', confidence: 0, bends: 0, dominance: 0 },
       differenceFromPriorDeg: 0,
     };
   }
@@ -135,30 +232,12 @@ export function estimateMounting(ticks: TickTable, options: MountingOptions = {}
   // Two minutes of active upright blocks give full weight.
   const supConf = Math.min(1, within / 24) * Math.min(1, consistency / 0.6);
 
-  // Bending and leaning: steady seconds (little |a| change) tilted 10-70 degrees from the superior axis.
-  const sum = [0, 0, 0];
-  let weight = 0;
-  let count = 0;
-  const c = ticks.cols;
-  const cal = options.calibration ?? NO_CALIBRATION;
-  for (let r = 0; r < ticks.length; r++) {
-    if (c.n[r]! === 0 || c.magSd[r]! >= 0.05) continue;
-    const d = calibrated(c, r, cal);
-    const tilt = angleBetweenDeg(d, superior);
-    if (!(tilt >= 10 && tilt <= 70)) continue;
-    const a = dot(d, superior);
-    const p = [d[0] - a * superior[0], d[1] - a * superior[1], d[2] - a * superior[2]];
-    const len = Math.sqrt(p[0]! * p[0]! + p[1]! * p[1]! + p[2]! * p[2]!);
-    const w = Math.sin((tilt * Math.PI) / 180);
-    for (let k = 0; k < 3; k++) sum[k]! += (w * p[k]!) / len;
-    weight += w;
-    count++;
-  }
-  const asymmetry = weight > 0 ? Math.sqrt(sum[0]! * sum[0]! + sum[1]! * sum[1]! + sum[2]! * sum[2]!) / weight : 0;
-  const antConf = Math.min(1, count / 120) * Math.min(1, asymmetry / 0.3);
-  const useBending = count >= 60 && asymmetry >= 0.2;
-  // Forward bending reads gravity towards -x, so the anterior axis points against the mean lean.
-  const anterior = useBending ? [-sum[0]!, -sum[1]!, -sum[2]!] : priorAnterior;
+  const bends = bendApexes(ticks, superior, options.calibration ?? NO_CALIBRATION);
+  const dir = flexionDirection(bends);
+  const useBending = dir !== null && bends.length >= MIN_BENDS && dir.dominance >= MIN_DOMINANCE;
+  const antConf = useBending ? Math.min(1, bends.length / 20) * Math.min(1, (dir.dominance - 1) / 1) : 0;
+  // Forward bending reads gravity towards -x, so the anterior axis points against the flexion direction.
+  const anterior = useBending ? [-dir.v[0], -dir.v[1], -dir.v[2]] : priorAnterior;
   const parallel = Math.abs(dot(normalize(anterior), superior)) > 0.98;
   const rotation = mountingFromAxes(superior, parallel ? [prior[6], prior[7], prior[8]] : anterior);
   return {
@@ -169,9 +248,9 @@ export function estimateMounting(ticks: TickTable, options: MountingOptions = {}
     superior: { confidence: supConf, blocks: within, consistency },
     anterior: {
       source: useBending ? 'bending' : 'prior',
-      confidence: useBending ? antConf : 0,
-      seconds: count,
-      asymmetry,
+      confidence: antConf,
+      bends: bends.length,
+      dominance: dir?.dominance ?? 0,
     },
     differenceFromPriorDeg: rotationDistanceDeg(rotation, prior),
   };

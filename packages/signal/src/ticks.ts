@@ -22,11 +22,19 @@ export const TICK_COLUMNS = [
   'magSd',
   /** Mean of max(|a| - 1, 0), g (ENMO). */
   'enmo',
-  /** Extremes of the sagittal and frontal inclination of quasi-static, low-passed samples, degrees. */
+  /**
+   * Extremes of the sagittal and frontal inclination of quasi-static, low-passed samples taken near rest, each
+   * from the samples leaning more in its plane than in the other, degrees (NaN: none).
+   */
   'sagMin',
   'sagMax',
   'froMin',
   'froMax',
+  /** The same without the at-rest condition: the fallback for a bend whose apex is never at rest. */
+  'sagMinAny',
+  'sagMaxAny',
+  'froMinAny',
+  'froMaxAny',
   /** Peak and mean trunk angular speed (sagittal and frontal planes), deg/s. */
   'speedPeak',
   'speedMean',
@@ -51,6 +59,10 @@ function makeColumns(capacity: number): Record<TickColumn, Float64Array> {
     sagMax: f(),
     froMin: f(),
     froMax: f(),
+    sagMinAny: f(),
+    sagMaxAny: f(),
+    froMinAny: f(),
+    froMaxAny: f(),
     speedPeak: f(),
     speedMean: f(),
   };
@@ -129,6 +141,10 @@ const QUASI_STATIC_G = 0.06;
 const QS_LO = (1 - QUASI_STATIC_G) ** 2;
 const QS_HI = (1 + QUASI_STATIC_G) ** 2;
 const DEG = 180 / Math.PI;
+/** Inclination extremes count only while the trunk turns slower than this, deg/s, and accelerates less than
+ *  STILL_DEG_S2, deg/s^2. */
+const STILL_DEG_S = 15;
+const STILL_DEG_S2 = 60;
 
 // Running state (kept between batches). Slots up to TICK_SLOTS are the open tick's sums and start afresh each tick.
 const N = 0;
@@ -155,13 +171,20 @@ const BMAX = 17;
 const SPEAK = 18;
 const SSUM = 19;
 const SN = 20;
-const TICK_SLOTS = 21;
+/** Tangent extremes without the at-rest condition. */
+const UMIN_ANY = 21;
+const UMAX_ANY = 22;
+const VMIN_ANY = 23;
+const VMAX_ANY = 24;
+const TICK_SLOTS = 25;
 /** Low-pass state (two delay values per axis), the open block's sums and count, the previous tangents. */
-const Z = 21;
-const BLK = 27;
-const PREV_U = 31;
-const PREV_V = 32;
-const STATE_SIZE = 33;
+const Z = 25;
+const BLK = 31;
+const PREV_U = 35;
+const PREV_V = 36;
+const PREV_DS = 37;
+const PREV_DF = 38;
+const STATE_SIZE = 39;
 
 // Parameters of the kernel: mounting (9), offset (3), scale (3), filter (5), flags and rates.
 const P_OFF = 9;
@@ -180,8 +203,8 @@ function atanDeg(u: number): number {
 
 function clearTick(st: Float64Array): void {
   st.fill(0, 0, TICK_SLOTS);
-  st[UMIN] = st[VMIN] = st[AMIN] = st[BMIN] = Number.POSITIVE_INFINITY;
-  st[UMAX] = st[VMAX] = st[AMAX] = st[BMAX] = Number.NEGATIVE_INFINITY;
+  st[UMIN] = st[VMIN] = st[AMIN] = st[BMIN] = st[UMIN_ANY] = st[VMIN_ANY] = Number.POSITIVE_INFINITY;
+  st[UMAX] = st[VMAX] = st[AMAX] = st[BMAX] = st[UMAX_ANY] = st[VMAX_ANY] = Number.NEGATIVE_INFINITY;
 }
 
 /**
@@ -271,10 +294,16 @@ function accumulate(
     let bn = st[BLK + 3]!;
     let prevU = st[PREV_U]!;
     let prevV = st[PREV_V]!;
+    let prevDs = st[PREV_DS]!;
+    let prevDf = st[PREV_DF]!;
     let uMin = st[UMIN]!;
     let uMax = st[UMAX]!;
     let vMin = st[VMIN]!;
     let vMax = st[VMAX]!;
+    let uMinAny = st[UMIN_ANY]!;
+    let uMaxAny = st[UMAX_ANY]!;
+    let vMinAny = st[VMIN_ANY]!;
+    let vMaxAny = st[VMAX_ANY]!;
     let speakSq = st[SPEAK]!;
     let ssum = st[SSUM]!;
     let sn = st[SN]!;
@@ -325,19 +354,37 @@ function accumulate(
           const inv = -1 / fy;
           const u = fx * inv;
           const v = fz * inv;
-          if (u < uMin) uMin = u;
-          if (u > uMax) uMax = u;
-          if (v < vMin) vMin = v;
-          if (v > vMax) vMax = v;
-          if (!gyro && !Number.isNaN(prevU)) {
-            // d(atan u) = du / (1 + u^2)
-            const ds = (u - prevU) / (1 + u * u);
-            const df = (v - prevV) / (1 + v * v);
-            speed = Math.sqrt(ds * ds + df * df) * rateRad;
+          // d(atan u) = du / (1 + u^2)
+          const ds = (u - prevU) / (1 + u * u);
+          const df = (v - prevV) / (1 + v * v);
+          const angSpeed = Math.sqrt(ds * ds + df * df) * rateRad; // NaN after a break
+          // Angular acceleration (deg/s^2) from the change of the rate components.
+          const dds = ds - prevDs;
+          const ddf = df - prevDf;
+          const angAcc = Math.sqrt(dds * dds + ddf * ddf) * rateRad * (rateRad / DEG);
+          prevDs = ds;
+          prevDf = df;
+          // Extremes only where the trunk is at rest: a trunk decelerating into a bend adds tangential acceleration
+          // that reads as extra tilt, a short sharp peak; the real apex is flat (slow and not accelerating).
+          // Each sample counts for the plane it leans in most, so a big forward bend seen through a slightly
+          // turned mounting does not read as a lateral one.
+          const rest = angSpeed < STILL_DEG_S && angAcc < STILL_DEG_S2;
+          if (u * u >= v * v) {
+            if (u < uMinAny) uMinAny = u;
+            if (u > uMaxAny) uMaxAny = u;
+            if (rest && u < uMin) uMin = u;
+            if (rest && u > uMax) uMax = u;
+          } else {
+            if (v < vMinAny) vMinAny = v;
+            if (v > vMaxAny) vMaxAny = v;
+            if (rest && v < vMin) vMin = v;
+            if (rest && v > vMax) vMax = v;
           }
+          if (!gyro && !Number.isNaN(angSpeed)) speed = angSpeed;
           prevU = u;
           prevV = v;
         } else {
+          prevDs = Number.NaN;
           // Bent past horizontal (rare upright, usual lying): the tangent is not monotonic, keep the angles.
           if (fn2 > QS_LO && fn2 < QS_HI) extremeAngles(st, fx, fy, fz);
           prevU = Number.NaN;
@@ -370,10 +417,16 @@ function accumulate(
     st[BLK + 3] = bn;
     st[PREV_U] = prevU;
     st[PREV_V] = prevV;
+    st[PREV_DS] = prevDs;
+    st[PREV_DF] = prevDf;
     st[UMIN] = uMin;
     st[UMAX] = uMax;
     st[VMIN] = vMin;
     st[VMAX] = vMax;
+    st[UMIN_ANY] = uMinAny;
+    st[UMAX_ANY] = uMaxAny;
+    st[VMIN_ANY] = vMinAny;
+    st[VMAX_ANY] = vMaxAny;
     st[SPEAK] = speakSq;
     st[SSUM] = ssum;
     st[SN] = sn;
@@ -507,6 +560,8 @@ export class TickAccumulator {
     this.st.fill(0, BLK, BLK + 4);
     this.st[PREV_U] = Number.NaN;
     this.st[PREV_V] = Number.NaN;
+    this.st[PREV_DS] = Number.NaN;
+    this.st[PREV_DF] = Number.NaN;
   }
 
   /** Closes the open tick (end of data). */
@@ -536,11 +591,21 @@ export class TickAccumulator {
     c.enmo[r] = st[SENMO]! / n;
     const sagMin = Math.min(atanDeg(st[UMIN]!), st[AMIN]!);
     const sagMax = Math.max(atanDeg(st[UMAX]!), st[AMAX]!);
-    const qs = sagMin <= sagMax;
-    c.sagMin[r] = qs ? sagMin : Number.NaN;
-    c.sagMax[r] = qs ? sagMax : Number.NaN;
-    c.froMin[r] = qs ? Math.min(atanDeg(st[VMIN]!), st[BMIN]!) : Number.NaN;
-    c.froMax[r] = qs ? Math.max(atanDeg(st[VMAX]!), st[BMAX]!) : Number.NaN;
+    const froMin = Math.min(atanDeg(st[VMIN]!), st[BMIN]!);
+    const froMax = Math.max(atanDeg(st[VMAX]!), st[BMAX]!);
+    c.sagMin[r] = sagMin <= sagMax ? sagMin : Number.NaN;
+    c.sagMax[r] = sagMin <= sagMax ? sagMax : Number.NaN;
+    c.froMin[r] = froMin <= froMax ? froMin : Number.NaN;
+    c.froMax[r] = froMin <= froMax ? froMax : Number.NaN;
+    // Past horizontal (fy <= 0) there is no at-rest test: those angles count in both.
+    const sagMinAny = Math.min(atanDeg(st[UMIN_ANY]!), st[AMIN]!);
+    const sagMaxAny = Math.max(atanDeg(st[UMAX_ANY]!), st[AMAX]!);
+    const froMinAny = Math.min(atanDeg(st[VMIN_ANY]!), st[BMIN]!);
+    const froMaxAny = Math.max(atanDeg(st[VMAX_ANY]!), st[BMAX]!);
+    c.sagMinAny[r] = sagMinAny <= sagMaxAny ? sagMinAny : Number.NaN;
+    c.sagMaxAny[r] = sagMinAny <= sagMaxAny ? sagMaxAny : Number.NaN;
+    c.froMinAny[r] = froMinAny <= froMaxAny ? froMinAny : Number.NaN;
+    c.froMaxAny[r] = froMinAny <= froMaxAny ? froMaxAny : Number.NaN;
     c.speedPeak[r] = st[SN]! > 0 ? Math.sqrt(st[SPEAK]!) : Number.NaN;
     c.speedMean[r] = st[SN]! > 0 ? st[SSUM]! / st[SN]! : Number.NaN;
     clearTick(st);

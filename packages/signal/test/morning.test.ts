@@ -89,9 +89,11 @@ describe('a constructed morning', () => {
   });
 
   test('movement speed and the first sit-to-stand', () => {
-    // Late windows: a 6-s half sine of 50 degrees peaks at 50 * pi / 6 = 26 deg/s.
-    expect(m.windows[23]!.speedDegS!).toBeGreaterThan(20);
-    expect(m.windows[23]!.speedDegS!).toBeLessThan(32);
+    // Late windows: 6-s half sines of 50 (flexion), 20 (extension) and 30 degrees (lateral, twice) peak at
+    // A * pi / 6 deg/s: per-second peaks of 26, 22.5, 13 (flexion), 15.7, 13.6 (lateral), 10.5 (extension); their
+    // median over the moving seconds (>= 10 deg/s) is about 14-16.
+    expect(m.windows[23]!.speedDegS!).toBeGreaterThan(12);
+    expect(m.windows[23]!.speedDegS!).toBeLessThan(20);
     expect(m.windows[1]!.speedDegS!).toBeLessThan(m.windows[23]!.speedDegS!);
     expect(m.firstSitToStand).not.toBeNull();
     expect(Math.abs(m.firstSitToStand!.start - (rise + 30_000))).toBeLessThanOrEqual(2000);

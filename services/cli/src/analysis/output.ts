@@ -164,7 +164,7 @@ export const analysisOutputSchema = z.object({
       rotation: z.array(n).length(9),
       confidence: n,
       superior: z.object({ confidence: n, blocks: n, consistency: n }).nullable(),
-      anterior: z.object({ source: z.enum(['bending', 'prior']), confidence: n, seconds: n, asymmetry: n }).nullable(),
+      anterior: z.object({ source: z.enum(['bending', 'prior']), confidence: n, bends: n, dominance: n }).nullable(),
       differenceFromPriorDeg: nn,
     }),
     gaps: z.array(z.object({ start: iso, end: iso, seconds: n })),
