@@ -70,9 +70,9 @@ export interface MorningResult {
 }
 
 /** Ticks moving too much for their extremes to be trunk angle (walking): mean-of-|a| SD above this, g. */
-const STEADY_MAG_SD_G = 0.08;
+const STEADY_MAG_SD_G = 0.12;
 /** Deceleration into a bend reads as up to this much extra tilt (lever arm x angular acceleration), degrees. */
-const OVERSHOOT_MAX_DEG = 10;
+const OVERSHOOT_MAX_DEG = 15;
 /** Past 60 degrees from vertical for this long is lying, not a bend, seconds. */
 const LYING_RUN_S = 20;
 /** Seconds whose peak trunk angular speed reaches this are movement, for the movement speed, deg/s. */
@@ -84,6 +84,15 @@ const SETTLED_DEG = 3;
 /** A sit-to-stand: forward flexion of at least this, back within RETURN_DEG, then walking or standing. */
 const STS_FLEXION_DEG = 15;
 const STS_RETURN_DEG = 10;
+
+interface RawWindow {
+  k0: number;
+  seconds: number;
+  /** Peaks per direction (flexion, extension, right, left) from neutral: at rest, and reached at all. */
+  rest: number[];
+  any: number[];
+  speeds: number[];
+}
 
 function percentile(values: number[], p: number): number {
   const v = [...values].sort((a, b) => a - b);
@@ -158,7 +167,7 @@ export function computeMorning(
   // The sit-up itself sweeps the trunk from lying to upright: range of motion counts from its end.
   const toUpright = firstUpright(ticks, kRise, Math.min(kEnd, kRise + 600), finalRise);
   const kUpright = kRise + Math.ceil(toUpright ?? 0);
-  const windowAt = (k0: number): RomWindow => {
+  const windowAt = (k0: number): RawWindow => {
     // Peaks per direction (flexion, extension, right, left) at rest, and reached at all (fallback).
     const rest = [
       Number.NEGATIVE_INFINITY,
@@ -190,37 +199,50 @@ export function computeMorning(
       take(rest, c.sagMin[r]!, c.sagMax[r]!, c.froMin[r]!, c.froMax[r]!);
       take(any, c.sagMinAny[r]!, c.sagMaxAny[r]!, c.froMinAny[r]!, c.froMaxAny[r]!);
     }
-    // The apex at rest, unless the largest bend was never at rest (then rest falls far short): the tilt reached.
-    const peak = rest.map((v, i) => Math.max(0, v >= any[i]! - OVERSHOOT_MAX_DEG ? v : any[i]!));
-    const has = seconds > 0;
-    const flex = has ? peak[0]! : null;
-    const ext = has ? peak[1]! : null;
-    const right = has ? peak[2]! : null;
-    const left = has ? peak[3]! : null;
+    return { k0, seconds, rest, any, speeds };
+  };
+
+  // Gather the windows (two hours from the rise, and the reference period), then settle the peaks.
+  const morningRaw = Array.from({ length: nWindows }, (_, w) => windowAt(kRise + w * windowS));
+  const kRef0 = kRise + referenceFromHours * 3600;
+  const laterRaw: RawWindow[] = [];
+  for (let k = kRef0; k + windowS <= kEnd; k += windowS) laterRaw.push(windowAt(k));
+  // The overshoot a deceleration into a bend adds (lever arm x angular acceleration, so per person): the median
+  // excess of the tilt reached over the apex at rest, where a window has both for the same bend.
+  const excess: number[] = [];
+  for (const w of [...morningRaw, ...laterRaw]) {
+    for (let i = 0; i < 4; i++) {
+      const d = w.any[i]! - w.rest[i]!;
+      if (w.rest[i]! > 5 && d >= 0 && d < OVERSHOOT_MAX_DEG) excess.push(d);
+    }
+  }
+  const overshoot = excess.length >= 8 ? median(excess) : 0;
+  const settle = (w: RawWindow): RomWindow => {
+    // The apex at rest; when the largest bend was never at rest (rest falls far short), the tilt it reached less
+    // the person's typical overshoot.
+    const peak = w.rest.map((v, i) =>
+      Math.max(0, v >= w.any[i]! - OVERSHOOT_MAX_DEG ? v : Math.max(v, w.any[i]! - overshoot)),
+    );
+    const has = w.seconds > 0;
+    const [flex, ext, right, left] = peak as [number, number, number, number];
     return {
-      start: ticks.startMs(k0),
-      minutesFromRise: (ticks.startMs(k0) - finalRise) / 60_000,
-      uprightSeconds: seconds,
-      flexionDeg: flex,
-      extensionDeg: ext,
-      lateralLeftDeg: left,
-      lateralRightDeg: right,
-      sagittalRangeDeg: has ? flex! + ext! : null,
-      frontalRangeDeg: has ? left! + right! : null,
-      speedDegS: speeds.length ? median(speeds) : null,
+      start: ticks.startMs(w.k0),
+      minutesFromRise: (ticks.startMs(w.k0) - finalRise) / 60_000,
+      uprightSeconds: w.seconds,
+      flexionDeg: has ? flex : null,
+      extensionDeg: has ? ext : null,
+      lateralLeftDeg: has ? left : null,
+      lateralRightDeg: has ? right : null,
+      sagittalRangeDeg: has ? flex + ext : null,
+      frontalRangeDeg: has ? left + right : null,
+      speedDegS: w.speeds.length ? median(w.speeds) : null,
     };
   };
 
-  const windows: RomWindow[] = [];
-  for (let w = 0; w < nWindows; w++) windows.push(windowAt(kRise + w * windowS));
+  const windows = morningRaw.map(settle);
 
   // Reference: a high percentile of the same measures over later windows with enough upright data.
-  const later: RomWindow[] = [];
-  const kRef0 = kRise + referenceFromHours * 3600;
-  for (let k = kRef0; k + windowS <= kEnd; k += windowS) {
-    const w = windowAt(k);
-    if (w.uprightSeconds >= 60) later.push(w);
-  }
+  const later = laterRaw.map(settle).filter((w) => w.uprightSeconds >= 60);
   let reference: RomReference | null = null;
   let referenceReason: string | null = null;
   if (later.length < minReferenceWindows) {
