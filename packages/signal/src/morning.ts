@@ -118,7 +118,7 @@ export function computeMorning(
     windows: nWindows = 24,
     referenceFromHours = 3,
     referenceToHours = DEFAULT_REFERENCE_TO_HOURS,
-    referencePercentile = 90,
+    referencePercentile = 95,
     minReferenceWindows = 6,
     loosenShare = 0.9,
   } = options;
