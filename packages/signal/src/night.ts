@@ -15,6 +15,9 @@ import { detectTurns, type Turn } from './turns.js';
 
 export const NIGHT_VERSION = 'night@1.0.0';
 
+/** A change of trunk direction of this much between 5-s blocks ends an immobile bout, degrees. */
+const IMMOBILE_MAX_CHANGE_DEG = 2;
+
 export interface NightOptions {
   riseConfirmMinutes?: number;
   minNightHours?: number;
@@ -209,6 +212,8 @@ export function computeNight(
   const k1 = Math.ceil((period.end - ticks.originMs) / 1000);
   const turns = detectTurns(ticks, k0, k1);
   const still = inactivityBouts(ticks, k0, k1);
+  // Immobility is stricter than the sleep estimate: any shift of the trunk of IMMOBILE_MAX_CHANGE_DEG ends it.
+  const immobile = inactivityBouts(ticks, k0, k1, { maxChangeDeg: IMMOBILE_MAX_CHANGE_DEG, minBoutMinutes: 1 });
   const nonWearMs = nonWear.reduce((s, nw) => s + overlap(nw, period), 0);
   // Sleep excludes non-wear: a sensor on the table is inactive but nobody is asleep.
   const sleep = still
@@ -228,7 +233,7 @@ export function computeNight(
     positions,
     positionChanges: changes,
     positionChangesPerHour: hours > 0 ? changes / hours : 0,
-    longestImmobileBoutMinutes: still.reduce((m, b) => Math.max(m, b.end - b.start), 0) / 60_000,
+    longestImmobileBoutMinutes: immobile.reduce((m, b) => Math.max(m, b.end - b.start), 0) / 60_000,
     outOfBedEpisodes: bouts
       .filter((b) => b.label === 'upright' && b.end - b.start >= minOutMs)
       .map((b) => ({ start: b.start, end: b.end, minutes: (b.end - b.start) / 60_000 })),
