@@ -134,6 +134,24 @@ test('ISO 8601 and epoch-millisecond time columns are detected', () => {
   }
 });
 
+test('a gyroscope in gx,gy,gz (deg/s) is read and gives the angular speed', () => {
+  const rows = ['t,ax,ay,az,gx,gy,gz'];
+  for (let i = 0; i < 600; i++) {
+    const w = 40 * Math.sin(i / 10); // rocking about the body z axis (sagittal plane), deg/s
+    rows.push(`${(i / 10).toFixed(1)},0,1,0,0,0,${w.toFixed(3)}`);
+  }
+  writeFileSync(join(dir, 'gyro.csv'), `${rows.join('\n')}\n`);
+  const out = analysisOutputSchema.parse(
+    JSON.parse(runCli(['analyze', join(dir, 'gyro.csv'), '--orientation', 'body']).stdout),
+  );
+  expect(out.meta.gyroscope).toBe(true);
+  expect(out.epochs[0]!.angularSpeedPeakDegS).toBeCloseTo(40, 0);
+  writeFileSync(join(dir, 'gyro-bad.csv'), 't,ax,ay,az,gx,gy\n0,0,1,0,0,0\n');
+  expect(runCli(['analyze', join(dir, 'gyro-bad.csv')]).stderr).toMatch(
+    /line 1: gyroscope columns need all of gx, gy, gz/,
+  );
+});
+
 test('validate compares epochs with reference labels: agreement, kappa and confusion matrix', () => {
   const analysisFile = join(dir, 'night.json');
   const file = join(dir, 'night.csv');
