@@ -1,5 +1,6 @@
 // Sustained inactivity bouts (van Hees et al. 2015, PLoS One 10:e0142533), adapted to the trunk: 5-s blocks whose
-// gravity direction changes by no more than 5 degrees from the previous block, in runs of at least 5 minutes, are
+// gravity direction changes by no more than 3 degrees from the previous block (the wrist's 5 scaled down: the lower
+// back moves less than the wrist when a person shifts), in runs of at least 5 minutes, are
 // taken as sleep. Blocks whose |a| varies (walking) are never still, although walking keeps the mean angle steady.
 // This is an estimate of sleep from movement, not polysomnography; it is labelled as such.
 import { angleBetweenDeg } from './angles.js';
@@ -18,7 +19,7 @@ export interface InactivityOptions {
 
 /** Sustained inactivity bouts between ticks k0 and k1 (exclusive). */
 export function inactivityBouts(ticks: TickTable, k0: number, k1: number, options: InactivityOptions = {}): Interval[] {
-  const { blockS = 5, maxChangeDeg = 5, minBoutMinutes = 5, maxMagSdG = 0.02 } = options;
+  const { blockS = 5, maxChangeDeg = 3, minBoutMinutes = 5, maxMagSdG = 0.02 } = options;
   const c = ticks.cols;
   const out: Interval[] = [];
   let prev: number[] | null = null;

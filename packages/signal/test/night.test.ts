@@ -150,7 +150,7 @@ test('turns: a roll change of 15 degrees or more that holds for 30 s, with side,
   expect(right.map((t) => t.side)).toEqual(['right']);
 });
 
-test('sustained inactivity needs 5 minutes without a 5-degree change', () => {
+test('sustained inactivity needs 5 minutes without a 3-degree change', () => {
   const rec = synth(
     [
       { kind: 'hold', seconds: 4 * MIN, g: lyingG(0), breathing: true },
