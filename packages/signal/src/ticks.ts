@@ -158,33 +158,31 @@ const SMAG = 7;
 const SMAG2 = 8;
 const SENMO = 9;
 // Extremes of tan(sagittal) = -fx/fy and tan(frontal) = -fz/fy while fy > 0 (monotonic there, so no atan2 per
-// sample), and of the angles themselves otherwise.
+// sample), and of the sagittal angle itself past horizontal.
 const UMIN = 10;
 const UMAX = 11;
 const VMIN = 12;
 const VMAX = 13;
 const AMIN = 14;
 const AMAX = 15;
-const BMIN = 16;
-const BMAX = 17;
 /** Peak squared speed, sum and count of speeds. */
-const SPEAK = 18;
-const SSUM = 19;
-const SN = 20;
+const SPEAK = 16;
+const SSUM = 17;
+const SN = 18;
 /** Tangent extremes without the at-rest condition. */
-const UMIN_ANY = 21;
-const UMAX_ANY = 22;
-const VMIN_ANY = 23;
-const VMAX_ANY = 24;
-const TICK_SLOTS = 25;
+const UMIN_ANY = 19;
+const UMAX_ANY = 20;
+const VMIN_ANY = 21;
+const VMAX_ANY = 22;
+const TICK_SLOTS = 23;
 /** Low-pass state (two delay values per axis), the open block's sums and count, the previous tangents. */
-const Z = 25;
-const BLK = 31;
-const PREV_U = 35;
-const PREV_V = 36;
-const PREV_DS = 37;
-const PREV_DF = 38;
-const STATE_SIZE = 39;
+const Z = 23;
+const BLK = 29;
+const PREV_U = 33;
+const PREV_V = 34;
+const PREV_DS = 35;
+const PREV_DF = 36;
+const STATE_SIZE = 37;
 
 // Parameters of the kernel: mounting (9), offset (3), scale (3), filter (5), flags and rates.
 const P_OFF = 9;
@@ -203,8 +201,8 @@ function atanDeg(u: number): number {
 
 function clearTick(st: Float64Array): void {
   st.fill(0, 0, TICK_SLOTS);
-  st[UMIN] = st[VMIN] = st[AMIN] = st[BMIN] = st[UMIN_ANY] = st[VMIN_ANY] = Number.POSITIVE_INFINITY;
-  st[UMAX] = st[VMAX] = st[AMAX] = st[BMAX] = st[UMAX_ANY] = st[VMAX_ANY] = Number.NEGATIVE_INFINITY;
+  st[UMIN] = st[VMIN] = st[AMIN] = st[UMIN_ANY] = st[VMIN_ANY] = Number.POSITIVE_INFINITY;
+  st[UMAX] = st[VMAX] = st[AMAX] = st[UMAX_ANY] = st[VMAX_ANY] = Number.NEGATIVE_INFINITY;
 }
 
 /**
@@ -385,8 +383,7 @@ function accumulate(
           prevV = v;
         } else {
           prevDs = Number.NaN;
-          // Bent past horizontal (rare upright, usual lying): the tangent is not monotonic, keep the angles.
-          if (fn2 > QS_LO && fn2 < QS_HI) extremeAngles(st, fx, fy, fz);
+          if (fn2 > QS_LO && fn2 < QS_HI) extremeAngles(st, fx, fy);
           prevU = Number.NaN;
         }
       }
@@ -443,13 +440,14 @@ function accumulate(
   st[SENMO] = senmo;
 }
 
-function extremeAngles(st: Float64Array, fx: number, fy: number, fz: number): void {
+/**
+ * Bent past horizontal (fy <= 0): the tangent is not monotonic there, so the sagittal angle itself is kept. The
+ * frontal inclination atan2(-z, y) means nothing once the spine is horizontal or beyond, so none is taken.
+ */
+function extremeAngles(st: Float64Array, fx: number, fy: number): void {
   const sag = sagittalDeg(fx, fy);
-  const fro = frontalDeg(fy, fz);
   if (sag < st[AMIN]!) st[AMIN] = sag;
   if (sag > st[AMAX]!) st[AMAX] = sag;
-  if (fro < st[BMIN]!) st[BMIN] = fro;
-  if (fro > st[BMAX]!) st[BMAX] = fro;
 }
 
 /**
@@ -591,17 +589,17 @@ export class TickAccumulator {
     c.enmo[r] = st[SENMO]! / n;
     const sagMin = Math.min(atanDeg(st[UMIN]!), st[AMIN]!);
     const sagMax = Math.max(atanDeg(st[UMAX]!), st[AMAX]!);
-    const froMin = Math.min(atanDeg(st[VMIN]!), st[BMIN]!);
-    const froMax = Math.max(atanDeg(st[VMAX]!), st[BMAX]!);
+    const froMin = atanDeg(st[VMIN]!);
+    const froMax = atanDeg(st[VMAX]!);
     c.sagMin[r] = sagMin <= sagMax ? sagMin : Number.NaN;
     c.sagMax[r] = sagMin <= sagMax ? sagMax : Number.NaN;
     c.froMin[r] = froMin <= froMax ? froMin : Number.NaN;
     c.froMax[r] = froMin <= froMax ? froMax : Number.NaN;
-    // Past horizontal (fy <= 0) there is no at-rest test: those angles count in both.
+    // Past horizontal (fy <= 0) there is no at-rest test: those sagittal angles count in both.
     const sagMinAny = Math.min(atanDeg(st[UMIN_ANY]!), st[AMIN]!);
     const sagMaxAny = Math.max(atanDeg(st[UMAX_ANY]!), st[AMAX]!);
-    const froMinAny = Math.min(atanDeg(st[VMIN_ANY]!), st[BMIN]!);
-    const froMaxAny = Math.max(atanDeg(st[VMAX_ANY]!), st[BMAX]!);
+    const froMinAny = atanDeg(st[VMIN_ANY]!);
+    const froMaxAny = atanDeg(st[VMAX_ANY]!);
     c.sagMinAny[r] = sagMinAny <= sagMaxAny ? sagMinAny : Number.NaN;
     c.sagMaxAny[r] = sagMinAny <= sagMaxAny ? sagMaxAny : Number.NaN;
     c.froMinAny[r] = froMinAny <= froMaxAny ? froMinAny : Number.NaN;

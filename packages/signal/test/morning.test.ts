@@ -129,3 +129,22 @@ test('the final rise is the start of the sit-up, and time to first upright its d
   expect(a.mornings[0]!.timeToFirstUprightSeconds).toBeGreaterThanOrEqual(5);
   expect(a.mornings[0]!.timeToFirstUprightSeconds).toBeLessThanOrEqual(7);
 });
+
+test('flexion past horizontal is measured, and reads as no lateral bend', () => {
+  const deepBend = (s: number): [number, number] => [NEUTRAL + 100 * Math.max(0, Math.sin((2 * Math.PI * s) / 12)), 0];
+  const rec = synth(
+    [
+      { kind: 'walk', seconds: 30 * MIN },
+      { kind: 'hold', seconds: 200 * MIN, g: lyingG(0), breathing: true },
+      { kind: 'walk', seconds: 5 * MIN },
+      { kind: 'bend', seconds: 20 * MIN, angles: deepBend },
+    ],
+    { rateHz: 25 },
+  );
+  const m = analyzeRecording(rec, { orientation: 'body' }).mornings[0]!;
+  const w = m.windows[2]!; // 10-15 min after the rise: bending
+  expect(w.flexionDeg!).toBeGreaterThan(97);
+  expect(w.flexionDeg!).toBeLessThan(103);
+  expect(w.lateralLeftDeg!).toBeLessThan(2);
+  expect(w.lateralRightDeg!).toBeLessThan(2);
+});

@@ -6,6 +6,8 @@ const RAD = Math.PI / 180;
 
 /** Gravity reaction of an upright trunk flexed by sagDeg (forward +) and bent laterally by froDeg (right +). */
 export function uprightG(sagDeg: number, froDeg = 0): [number, number, number] {
+  // Pure flexion may go past horizontal (the tangent form below stops at 90 degrees).
+  if (froDeg === 0) return [-Math.sin(sagDeg * RAD), Math.cos(sagDeg * RAD), 0];
   const v = [-Math.tan(sagDeg * RAD), 1, -Math.tan(froDeg * RAD)];
   const n = Math.hypot(v[0]!, v[1]!, v[2]!);
   return [v[0]! / n, v[1]! / n, v[2]! / n];
