@@ -1,7 +1,7 @@
 // One-second summaries ("ticks"): the only per-sample pass. Everything downstream (calibration, mounting, epochs,
 // nights, mornings) works on ticks, so memory grows with seconds, not samples, and any epoch length that is a
 // whole number of seconds can be built from them. Ticks are aligned to originMs + k * 1000.
-import { frontalDeg, sagittalDeg } from './angles.js';
+import { sagittalDeg } from './angles.js';
 import { Lowpass3 } from './lowpass.js';
 import type { Segment } from './resample.js';
 import type { Mat3 } from './rotation.js';
