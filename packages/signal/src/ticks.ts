@@ -175,7 +175,7 @@ const UMAX_ANY = 20;
 const VMIN_ANY = 21;
 const VMAX_ANY = 22;
 const TICK_SLOTS = 23;
-/** Low-pass state (two delay values per axis), the open block's sums and count, the previous tangents. */
+/** Low-pass state (two delay values per axis), the open block's raw sums and count, the previous tangents. */
 const Z = 23;
 const BLK = 29;
 const PREV_U = 33;
@@ -325,14 +325,18 @@ function accumulate(
       smag2 += mag2;
       senmo += mag > 1 ? mag - 1 : 0;
       let speed = -1;
-      bx += x;
-      by += y;
-      bz += z;
+      // Raw sums: calibration and rotation are linear, so they apply to the block mean at the block's end.
+      bx += ax[i]!;
+      by += ay[i]!;
+      bz += az[i]!;
       if (++bn === blockLen) {
-        let fx = bx / bn;
-        let fy = by / bn;
-        let fz = bz / bn;
+        const bxr = (bx / bn + o0) * c0;
+        const byr = (by / bn + o1) * c1;
+        const bzr = (bz / bn + o2) * c2;
         bx = by = bz = bn = 0;
+        let fx = m0 * bxr + m1 * byr + m2 * bzr;
+        let fy = m3 * bxr + m4 * byr + m5 * bzr;
+        let fz = m6 * bxr + m7 * byr + m8 * bzr;
         if (!pass) {
           const x1 = fx;
           const y1 = fy;
