@@ -10,7 +10,7 @@ test('every command has --help', () => {
   expect(top.status).toBe(0);
   expect(top.stdout).toMatch(/start/);
   expect(top.stdout).toMatch(/simulate/);
-  for (const command of ['start', 'simulate']) {
+  for (const command of ['start', 'simulate', 'link']) {
     const help = runCli([command, '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(new RegExp(`Usage: restpose ${command}`));
@@ -85,9 +85,10 @@ test('start serves the API with a fresh admin token and stops cleanly on SIGINT,
 
 test('docs/configuration.md documents every setting of every command', () => {
   const docs = readFileSync(join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
-  for (const command of ['start', 'ingest', 'api', 'simulate']) {
+  for (const command of ['start', 'ingest', 'api', 'simulate', 'link']) {
     const help = runCli([command, '--help']).stdout;
-    const variables = [...help.matchAll(/env (RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);
+    // Help text wraps, so "env" and the variable name may be on different lines.
+    const variables = [...help.matchAll(/env\s+(RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);
     const flags = [...help.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!).filter((f) => f !== '--help');
     expect(variables.length).toBeGreaterThan(0);
     for (const name of [...variables, ...flags])

@@ -105,16 +105,17 @@ test('the broker refuses bad credentials and a device publishing to another devi
 test('an invalid payload is rejected with a code on the device errors topic and does not block valid ones', async () => {
   const device = await connectDevice('dev-a', password);
   await device.subscribeAsync(deviceTopic('dev-a', 'errors'), { qos: 1 });
-  const rejection = new Promise<{ code: string; message: string }>((resolve) =>
+  const rejection = new Promise<Record<string, unknown>>((resolve) =>
     device.once('message', (_topic, payload) => resolve(JSON.parse(payload.toString()))),
   );
-  await device.publishAsync(deviceTopic('dev-a', 'imu'), '{"v":1,"seq":1,"t0":5,"rate":5000}', { qos: 1 });
+  const bad = '{"v":1,"seq":1,"t0":1795000000000,"rateHz":5000,"accScaleMg":0.061,"ax":[1],"ay":[1],"az":[1]}';
+  await device.publishAsync(deviceTopic('dev-a', 'imu'), bad, { qos: 1 });
   const t0 = Math.floor(Date.now() / 1000) * 1000 - 30_000;
   await device.publishAsync(deviceTopic('dev-a', 'imu'), leftSideSecond(99, t0), { qos: 1 });
   const error = await rejection;
-  expect(error.code).toBe('INVALID_FIELD');
-  expect(error.message).toMatch(/t0/);
-  expect(error.message).toMatch(/rate/);
+  expect(error).toMatchObject({ v: 1, code: 'INVALID_FIELD', channel: 'imu', seq: 1 });
+  expect(error.message).toMatch(/^rateHz: .*400/);
+  expect(Math.abs((error.serverTime as number) - Date.now())).toBeLessThan(60_000);
   await device.endAsync();
   const stored = await eventually(async () => {
     const s = await system.store.readSamples('dev-a', { from: t0, to: t0 + 1000 });

@@ -25,18 +25,17 @@ test('the JSON form round-trips within one quantization step', () => {
   expect(b.gyro!.gz[0]).toBeCloseTo(-3.5, 2);
 });
 
+const T0 = 1795000000000; // 2026-11-18
 test.each([
   ['', 'MALFORMED', /empty/],
   ['{not json', 'MALFORMED', /JSON/],
-  ['{"v":2}', 'INVALID_FIELD', /v:/],
-  ['{"v":1,"seq":1,"t0":1,"rate":50,"accScale":1,"ax":[1],"ay":[1],"az":[1]}', 'INVALID_FIELD', /t0/],
-  ['{"v":1,"seq":1,"t0":1795000000000,"rate":0,"accScale":1,"ax":[1],"ay":[1],"az":[1]}', 'INVALID_FIELD', /rate/],
-  ['{"v":1,"seq":1,"t0":1795000000000,"rate":50,"accScale":1,"ax":[1,2],"ay":[1],"az":[1]}', 'INVALID_FIELD', /ay, az/],
-  [
-    '{"v":1,"seq":1,"t0":1795000000000,"rate":50,"accScale":1,"ax":[40000],"ay":[1],"az":[1]}',
-    'INVALID_FIELD',
-    /ax\.0/,
-  ],
+  ['{"v":2}', 'UNSUPPORTED_VERSION', /^v: 2/],
+  ['{"v":1,"seq":1,"t0":1,"rateHz":50,"accScaleMg":1,"ax":[1],"ay":[1],"az":[1]}', 'TIMESTAMP_TOO_OLD', /t0: 1970/],
+  [`{"v":1,"seq":1,"t0":${T0},"rateHz":0,"accScaleMg":1,"ax":[1],"ay":[1],"az":[1]}`, 'INVALID_FIELD', /rateHz/],
+  [`{"v":1,"seq":1,"t0":${T0},"rateHz":50,"accScaleMg":1,"ax":[1,2],"ay":[1],"az":[1]}`, 'INVALID_FIELD', /ay: .*2/],
+  [`{"v":1,"seq":1,"t0":${T0},"rateHz":50,"accScaleMg":1,"ax":[40000],"ay":[1],"az":[1]}`, 'INVALID_FIELD', /ax\.0/],
+  [`{"v":1,"seq":1,"t0":${T0},"rateHz":50,"accScaleMg":1,"ax":[1],"ay":[1],"az":[1],"gx":[1]}`, 'INVALID_FIELD', /gx/],
+  [`{"v":1,"seq":1,"t0":${T0},"rateHz":50,"accScaleMg":1,"ax":[1],"ay":[1],"az":[1],"x":1}`, 'INVALID_FIELD', /x/],
 ])('payload %j is rejected with %s', (payload, code, message) => {
   const result = decodeImuPayload(bytes(payload), NOW);
   expect(result.ok).toBe(false);
@@ -44,6 +43,17 @@ test.each([
     expect(result.error.code).toBe(code);
     expect(result.error.message).toMatch(message);
   }
+});
+
+test('rejections of a JSON frame carry its sequence number when it has a valid one', () => {
+  const result = decodeImuPayload(bytes(`{"v":1,"seq":9,"t0":${T0},"rateHz":500}`), NOW);
+  expect(result.ok || result.error).toMatchObject({ code: 'INVALID_FIELD', seq: 9 });
+});
+
+test('a JSON payload over the size limit is refused before parsing', () => {
+  const huge = `{"v":1,"pad":"${'x'.repeat(300_000)}"}`;
+  const result = decodeImuPayload(bytes(huge), NOW);
+  expect(result.ok || result.error.code).toBe('BAD_LENGTH');
 });
 
 test('a batch starting more than 5 minutes ahead of the server clock is rejected', () => {

@@ -159,7 +159,7 @@ export function loadConfig<S extends Settings>(
             : s.default;
     const parsed = s.schema.safeParse(raw);
     if (!parsed.success) {
-      const shown = s.secret ? '' : `=${JSON.stringify(raw)}`;
+      const shown = s.secret || raw === undefined ? '' : `=${JSON.stringify(raw)}`;
       throw new ConfigError(`${source === 'default' ? s.env : source}${shown}: ${parsed.error.issues[0]?.message}`);
     }
     resolved[key] = parsed.data;

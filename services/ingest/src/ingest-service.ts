@@ -5,6 +5,7 @@ import {
   type DecodeResult,
   decodeImuPayload,
   deviceTopic,
+  encodeDeviceError,
   type ImuBatch,
   type PostureEpoch,
   parseDeviceTopic,
@@ -140,7 +141,8 @@ export class IngestService {
     this.stats.rejected[rejection.code] = (this.stats.rejected[rejection.code] ?? 0) + 1;
     this.log.warn({ deviceId, ...rejection }, 'batch rejected');
     if (deviceId && this.client) {
-      this.client.publish(deviceTopic(deviceId, 'errors'), JSON.stringify(rejection), { qos: 1 });
+      const now = (this.options.now ?? Date.now)();
+      this.client.publish(deviceTopic(deviceId, 'errors'), encodeDeviceError(rejection, 'imu', now), { qos: 1 });
     }
   }
 

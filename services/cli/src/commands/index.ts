@@ -1,5 +1,6 @@
 // Every restpose command registers itself here; add a file under commands/ and one line below.
 import type { Command } from 'commander';
+import { registerLink } from './link.js';
 import { registerSimulate } from './simulate.js';
 import { registerIngestAndApi, registerStart } from './start.js';
 
@@ -7,4 +8,5 @@ export const registerCommands: Array<(program: Command) => void> = [
   registerStart,
   registerIngestAndApi,
   registerSimulate,
+  registerLink,
 ];
