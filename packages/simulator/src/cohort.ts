@@ -33,7 +33,14 @@ export type CohortOptions = z.input<typeof cohortOptionsSchema>;
 
 /** The per-night metrics a linking analysis relates (the night truth without its event lists). */
 export const nightMetricsSchema = nightTruthSchema
-  .omit({ bouts: true, turns: true, wakeBouts: true, outOfBedEpisodes: true, longestImmobileBout: true })
+  .omit({
+    bouts: true,
+    turns: true,
+    wakeBouts: true,
+    outOfBedEpisodes: true,
+    longestImmobileBout: true,
+    repositions: true,
+  })
   .extend({ outOfBedCount: z.number().int() });
 export type NightMetrics = z.infer<typeof nightMetricsSchema>;
 

@@ -282,6 +282,22 @@ function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
 
+/**
+ * Where to start replaying a person's last `nights` nights that are over by `now`: `beforeBedMin` before the bed
+ * entry of the earliest of them. The nights planned alone are the nights of the full cycles.
+ */
+export function recentNightsStart(
+  seed: number,
+  person: Person,
+  now: number,
+  nights: number,
+  beforeBedMin = 30,
+): number {
+  let index = cycleIndexAt(now, person.utcOffsetMinutes);
+  if (planNightOnly(seed, person, index).night.firstSitToStand.t1 > now) index--;
+  return planNightOnly(seed, person, index - (nights - 1)).night.bedEntry - beforeBedMin * MIN;
+}
+
 /** Plans cycles on demand and keeps the few most recently used. */
 export class Timeline {
   private readonly cache = new Map<number, CyclePlan>();

@@ -36,7 +36,7 @@ export const personSchema = z.object({
     boutSigma: z.number().min(0.2).max(1.5),
     /** Probability of a wake bout (1-10 min) after a turn. */
     wakeAfterTurnProb: z.number().min(0).max(1),
-    /** Small repositionings (5-10 degrees, not turns) per hour asleep; awake people reposition 4x as often. */
+    /** Small repositionings (5-10 degrees of roll, not turns) per hour asleep; awake, 4x as often. */
     repositionsPerHour: z.number().min(0).max(20),
     /** Limb-movement bursts per hour asleep; awake 4x as often. */
     twitchesPerHour: z.number().min(0).max(60),
@@ -48,7 +48,7 @@ export const personSchema = z.object({
     shares: perLying(z.number().nonnegative()),
     /** Personal offset of the settled trunk roll from the nominal 0 / +90 / -90 / 180 per position. */
     rollOffsetDeg: perLying(deg),
-    /** Probability that a bout is a three-quarter position (roll 28-38 degrees off the nominal, same sector). */
+    /** Probability that a bout is a three-quarter position (roll 25-33 degrees off the nominal, same sector). */
     threeQuarterProb: z.number().min(0).max(1),
     /** Head-up incline of the lumbar trunk in bed (pillow, mattress), degrees. */
     inclineDeg: deg,

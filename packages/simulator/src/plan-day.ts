@@ -58,6 +58,8 @@ type State = 'stand' | 'sit';
 export class DayPlanner {
   state: State;
   readonly bends: BendPlan[] = [];
+  /** Share of the full range available at time t (the morning capacity curve; 1 later in the day). */
+  capacity: (t: number) => number = () => 1;
 
   constructor(
     readonly b: PlanBuilder,
@@ -145,15 +147,18 @@ export class DayPlanner {
     });
   }
 
-  /** Four bends (each direction once, random order) at near-full effort: dressing, making the bed, reaching. */
-  bendSet(capacity: number): void {
+  /**
+   * Four bends, each direction once in random order, to the full range available at the moment (effort 1): the
+   * stretches of a morning routine, or dressing, making the bed, reaching a shelf.
+   */
+  bendSet(): void {
     const order = [...BEND_DIRECTIONS];
     for (let i = order.length - 1; i > 0; i--) {
       const j = this.rng.int(0, i);
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
     for (const direction of order) {
-      this.bend(direction, this.rng.uniform(0.95, 1), capacity);
+      this.bend(direction, 1, this.capacity(this.b.t));
       this.stand(this.rng.uniform(1, 4) * SEC);
     }
   }
@@ -167,8 +172,12 @@ export class DayPlanner {
       if (left < 15 * SEC) break;
       const choice = rng.weighted([0.35, 0.3, left > 3 * MIN ? 0.35 : 0]);
       if (choice === 0) this.walk(Math.min(left, rng.uniform(10, 120) * SEC), style.cadence);
-      else if (choice === 1) this.stand(Math.min(left, rng.uniform(15, 180) * SEC));
-      else this.sit(Math.min(left - 5 * SEC, rng.uniform(style.sitMin[0], style.sitMin[1]) * MIN));
+      else if (choice === 1) {
+        // Standing often includes an everyday bend well short of the full range (picking something up).
+        if (left > 20 * SEC && rng.chance(0.3))
+          this.bend(rng.pick(BEND_DIRECTIONS), rng.uniform(0.3, 0.8), this.capacity(b.t));
+        this.stand(Math.min(until - b.t - reserve, rng.uniform(15, 180) * SEC));
+      } else this.sit(Math.min(left - 5 * SEC, rng.uniform(style.sitMin[0], style.sitMin[1]) * MIN));
     }
     if (end === 'stand') this.stand(Math.max(0, until - b.t - (this.state === 'sit' ? 4 * SEC : 0)));
     else this.sit(Math.max(0, until - b.t - (this.state === 'stand' ? 3 * SEC : 0)));
@@ -189,23 +198,23 @@ export interface MorningPlan {
 
 /**
  * The first two hours after the final rise. Every 5-minute window from the final rise holds one bend in each
- * direction at 95-100% effort of what the stiff back allows (a simplification: real mornings are less regular),
- * so the windowed peak range follows the capacity curve; walking is slower while stiff.
+ * direction to the full range the stiff back allows at that moment (a simplification: real mornings are less
+ * regular), so the windowed peak range follows the capacity curve; walking is slower while stiff.
  */
 export function planMorning(p: DayPlanner, finalRise: number, curve: CapacityCurve): MorningPlan {
   const windowMs = 5 * MIN;
   const end = finalRise + 24 * windowMs;
+  p.capacity = (t) => capacityAt(curve, (t - finalRise) / MIN);
   for (let w = 0; w < 24; w++) {
     const windowStart = finalRise + w * windowMs;
     const latestSet = windowStart + windowMs - 50 * SEC;
     if (p.b.t > latestSet) continue;
     const setAt = Math.max(p.b.t + 5 * SEC, windowStart + p.rng.uniform(0.2, 3.2) * MIN);
-    const minutes = (setAt - finalRise) / MIN;
-    const capacity = capacityAt(curve, minutes);
-    p.fill(Math.min(setAt, latestSet), { sitMin: [1, 3], cadence: 0.9 + 0.1 * capacity });
-    p.bendSet(capacityAt(curve, (p.b.t - finalRise) / MIN));
+    p.fill(Math.min(setAt, latestSet), { sitMin: [1, 3], cadence: 0.9 + 0.1 * p.capacity(setAt) });
+    p.bendSet();
   }
   p.fill(end, { sitMin: [2, 10] });
+  p.capacity = () => 1;
   return { start: finalRise, end, curve };
 }
 
@@ -234,7 +243,7 @@ export function planDay(
     while (p.b.t < until - 2 * MIN) {
       const next = Math.min(until - MIN, p.b.t + p.rng.uniform(every[0], every[1]) * MIN);
       p.fill(next, { sitMin: [10, 45] });
-      if (p.b.t < until - MIN) p.bendSet(1);
+      if (p.b.t < until - MIN) p.bendSet();
     }
     p.fill(until, { sitMin: [5, 20] });
   };
@@ -264,7 +273,7 @@ export function planEvening(p: DayPlanner, bedEntry: number): void {
   while (p.b.t < until - 5 * MIN) {
     const next = Math.min(until - 2 * MIN, p.b.t + p.rng.uniform(30, 70) * MIN);
     p.fill(next, { sitMin: [15, 60] });
-    if (p.b.t < until - 2 * MIN) p.bendSet(1);
+    if (p.b.t < until - 2 * MIN) p.bendSet();
   }
   p.fill(until, { sitMin: [5, 20] });
   p.walk(walkToBed);

@@ -9,16 +9,16 @@ const MIN = 60_000;
 const SEC = 1000;
 
 const NOMINAL_ROLL: Record<LyingPosture, number> = { supine: 0, left: 90, right: -90, prone: 180 };
-/** Settled rolls stay this far inside their sector even after repositioning, so every label is unambiguous. */
+/** Settled rolls stay 12 degrees inside their sector, and at least 7 after repositioning: labels are unambiguous. */
 const BASE_MAX_OFFSET = 33;
-const REPOSITION_MAX = 4;
+const REPOSITION_MAX = 5;
 const MIN_TURN_DEG = 30;
 
 export interface BoutPlan {
   start: number;
   end: number;
   posture: LyingPosture;
-  /** Settled roll, degrees in (-180, 180]; repositionings move within +-4 degrees of it. */
+  /** Settled roll, degrees in (-180, 180]; repositionings move within +-5 degrees of it. */
   rollDeg: number;
   threeQuarter: boolean;
 }
@@ -327,7 +327,12 @@ function movementTimes(
   const times: number[] = [];
   const maxGap = Math.max(4 * MIN, 0.75 * immobileMs);
   const rate = person.sleep.repositionsPerHour / 3_600_000;
-  let t = driver ? driver.end : start;
+  let t = start;
+  if (driver) {
+    // The immobile stretch ends with a repositioning (the bout holds at least two more minutes).
+    t = driver.end;
+    times.push(t);
+  }
   while (t < end) {
     const r = isAwake(t) ? 4 * rate : rate;
     const gap = Math.min(maxGap * rng.uniform(0.6, 1), r > 0 ? -Math.log(1 - rng.next()) / r : maxGap);
@@ -338,9 +343,9 @@ function movementTimes(
   return times;
 }
 
-/** Next offset from the settled roll, within +-4 degrees and at least 4 degrees from the current one. */
+/** Next offset from the settled roll, within +-5 degrees and at least 5 degrees from the current one. */
 function repositionOffset(current: number, rng: Random): number {
-  return current >= 0 ? rng.uniform(-REPOSITION_MAX, current - 4) : rng.uniform(current + 4, REPOSITION_MAX);
+  return current >= 0 ? rng.uniform(-REPOSITION_MAX, current - 5) : rng.uniform(current + 5, REPOSITION_MAX);
 }
 
 function holdSplitByWake(

@@ -53,7 +53,9 @@ export const recordingOptionsSchema = z.object({
   mounting: mountingOptionsSchema.optional(),
   nonWear: z.boolean().default(false),
   artifactsPerHour: z.number().nonnegative().default(0),
-  clockDriftPpm: z.number().min(-1000).max(1000).default(0),
+  /** The sensor's sample clock error: it samples (1 + ppm / 1e6) times faster than the nominal rate, which the
+   *  recording's own time axis (sample index / rate) assumes. Internal oscillators are often 1-5% off. */
+  sampleRateErrorPpm: z.number().min(-100_000).max(100_000).default(0),
   /** Keep per-sample truth arrays (posture, activity, flags, angles). */
   sampleTruth: z.boolean().default(true),
 });
@@ -148,13 +150,13 @@ export function simulateRecording(input: RecordingOptions): Recording {
     endMs: timeline.cycle(lastIndex).night.finalRise + options.afterRiseHours * 60 * MIN,
   };
   const startMs = Math.floor(span.startMs / 1000) * 1000;
-  const drift = 1 + options.clockDriftPpm / 1e6;
-  const sampleCount = Math.max(0, Math.floor(((span.endMs - startMs) * rateHz * drift) / 1000));
+  const rateFactor = 1 + options.sampleRateErrorPpm / 1e6;
+  const sampleCount = Math.max(0, Math.floor(((span.endMs - startMs) * rateHz * rateFactor) / 1000));
   const samples = allocateSamples(sampleCount, sensor.gyro !== null, options.sampleTruth);
   const renderer = new Renderer(timeline, sensor, {
     rateHz,
     startMs,
-    clockDriftPpm: options.clockDriftPpm,
+    sampleRateErrorPpm: options.sampleRateErrorPpm,
     noiseKey: deriveSeed(seed, 'noise'),
   });
   renderer.render(0, sampleCount, samples);
@@ -167,7 +169,9 @@ export function simulateRecording(input: RecordingOptions): Recording {
     accScaleMg: sensor.accScaleMg,
     gyroScaleMdps: sensor.gyro?.scaleMdps ?? null,
     samples,
-    truth: truthOf(seed, timeline, sensor, options.clockDriftPpm, rateHz, startMs, endMs, sampleCount),
+    truth: truthOf(seed, timeline, sensor, options.sampleRateErrorPpm, rateHz, startMs, endMs, sampleCount, (index) =>
+      options.span ? undefined : index >= firstIndex && index <= lastIndex,
+    ),
   };
 }
 
@@ -175,11 +179,13 @@ function truthOf(
   seed: number,
   timeline: Timeline,
   sensor: Sensor,
-  clockDriftPpm: number,
+  sampleRateErrorPpm: number,
   rateHz: number,
   startMs: number,
   endMs: number,
   sampleCount: number,
+  /** Whether the night of cycle `index` belongs to the recording; undefined: when its final rise falls inside. */
+  requested: (index: number) => boolean | undefined,
 ): RecordingTruth {
   const first = timeline.indexAt(startMs);
   const last = timeline.indexAt(Math.max(startMs, endMs - 1));
@@ -190,7 +196,7 @@ function truthOf(
     rateHz,
     startMs,
     sampleCount,
-    clockDriftPpm,
+    sampleRateErrorPpm,
     person: timeline.person,
     sensor,
     mounting: { initial: attachment(seed, timeline.options, first), changes: [] },
@@ -217,7 +223,7 @@ function truthOf(
       }
     }
     const n = cycle.night;
-    if (n.finalRise >= startMs && n.finalRise < endMs) {
+    if (requested(index) ?? (n.finalRise >= startMs && n.finalRise < endMs)) {
       truth.nights.push(nightTruth(cycle));
       truth.mornings.push(morningTruth(cycle));
     }

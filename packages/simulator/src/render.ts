@@ -10,10 +10,14 @@ import { CounterNoise } from './random.js';
 import { axisAngle, type Mat3, multiply } from './rotation.js';
 import { quantize, type Sensor } from './sensor.js';
 
-const D2R = Math.PI / 180;
-const R2D = 180 / Math.PI;
+// Module-level copies of Math functions: under a vm context (Jest) every lookup of the global `Math` is a slow
+// interceptor call, which made hot loops tens of times slower.
+const { atan2, cos, floor, max, min, sin, PI } = Math;
+const NAN = Number.NaN;
+const D2R = PI / 180;
+const R2D = 180 / PI;
 const G0 = 9.80665;
-const TWO_PI = 2 * Math.PI;
+const TWO_PI = 2 * PI;
 
 /** Per-sample flags in SampleTruth.flags. */
 export const FLAG_IN_BED = 1;
@@ -70,14 +74,14 @@ export interface RendererOptions {
   rateHz: number;
   /** True UTC epoch ms of sample 0. */
   startMs: number;
-  /** Sample clock error: the device samples (1 + ppm / 1e6) times faster than its nominal rate. */
-  clockDriftPpm: number;
+  /** Sample clock (output data rate) error: the sensor samples (1 + ppm / 1e6) times faster than nominal. */
+  sampleRateErrorPpm: number;
   /** Key of the counter-based noise (derive it from the device seed). */
   noiseKey: number;
 }
 
 /** Fractional part: keeps trigonometric arguments small (V8 reduces huge arguments slowly). */
-const frac = (x: number) => x - Math.floor(x);
+const frac = (x: number) => x - floor(x);
 const minJerk = (u: number) => u * u * u * (10 + u * (-15 + 6 * u));
 const minJerkD = (u: number) => 30 * u * u * (1 - u) * (1 - u);
 const minJerkDD = (u: number) => 60 * u * (1 - u) * (1 - 2 * u);
@@ -104,7 +108,7 @@ export class Renderer {
     private readonly sensor: Sensor,
     private readonly options: RendererOptions,
   ) {
-    this.dtMs = 1000 / (options.rateHz * (1 + options.clockDriftPpm / 1e6));
+    this.dtMs = 1000 / (options.rateHz * (1 + options.sampleRateErrorPpm / 1e6));
     this.noise = new CounterNoise(options.noiseKey);
     this.person = timeline.person;
   }
@@ -145,9 +149,9 @@ export class Renderer {
       if (seg.kind === 'offbody') {
         [dx, dy, dz] = seg.deviceUp;
         if (truth) {
-          truth.sagittalDeg[j] = Number.NaN;
-          truth.frontalDeg[j] = Number.NaN;
-          truth.rollDeg[j] = Number.NaN;
+          truth.sagittalDeg[j] = NAN;
+          truth.frontalDeg[j] = NAN;
+          truth.rollDeg[j] = NAN;
         }
       } else {
         this.pose(seg, t);
@@ -155,12 +159,12 @@ export class Renderer {
         const th = p[0]! * D2R;
         const be = p[1]! * D2R;
         const ph = p[2]! * D2R;
-        const sT = Math.sin(th);
-        const cT = Math.cos(th);
-        const sB = Math.sin(be);
-        const cB = Math.cos(be);
-        const sP = Math.sin(ph);
-        const cP = Math.cos(ph);
+        const sT = sin(th);
+        const cT = cos(th);
+        const sB = sin(be);
+        const cB = cos(be);
+        const sP = sin(ph);
+        const cP = cos(ph);
         // Gravity reaction ("up") in the body frame: R^T (0, 1, 0), R = Rz(-sag) Rx(lat) Ry(roll).
         const ux = -sT * cP + cT * sB * sP;
         const uy = cT * cB;
@@ -205,9 +209,9 @@ export class Renderer {
           wy = gy;
         }
         if (truth) {
-          truth.sagittalDeg[j] = Math.atan2(-ux, uy) * R2D;
-          truth.frontalDeg[j] = Math.atan2(-uz, uy) * R2D;
-          truth.rollDeg[j] = Math.atan2(uz, ux) * R2D;
+          truth.sagittalDeg[j] = atan2(-ux, uy) * R2D;
+          truth.frontalDeg[j] = atan2(-uz, uy) * R2D;
+          truth.rollDeg[j] = atan2(uz, ux) * R2D;
         }
       }
       const spike = this.artifactAt(t);
@@ -280,7 +284,7 @@ export class Renderer {
     while (this.artifact < list.length && t >= list[this.artifact]!.t0 + list[this.artifact]!.durMs) this.artifact++;
     const a = list[this.artifact];
     if (!a || t < a.t0) return null;
-    const w = Math.sin((Math.PI * (t - a.t0)) / a.durMs);
+    const w = sin((PI * (t - a.t0)) / a.durMs);
     return [a.accG[0] * w, a.accG[1] * w, a.accG[2] * w];
   }
 
@@ -294,11 +298,11 @@ export class Renderer {
       const d = w.durMs / 1000;
       if (tau >= d) continue;
       // Hann window times a sine: a burst that starts and ends at rest.
-      const win = 0.5 * (1 - Math.cos((TWO_PI * tau) / d));
-      const winD = ((0.5 * TWO_PI) / d) * Math.sin((TWO_PI * tau) / d);
+      const win = 0.5 * (1 - cos((TWO_PI * tau) / d));
+      const winD = ((0.5 * TWO_PI) / d) * sin((TWO_PI * tau) / d);
       const om = TWO_PI * w.freqHz;
-      const s = Math.sin(om * tau);
-      const c = Math.cos(om * tau);
+      const s = sin(om * tau);
+      const c = cos(om * tau);
       const sig = win * s;
       const sigD = winD * s + win * om * c;
       for (let a = 0; a < 3; a++) {
@@ -319,7 +323,7 @@ export class Renderer {
     const body = this.person.body;
     if (seg.kind === 'move') {
       const T = (seg.t1 - seg.t0) / 1000;
-      const u = Math.min(1, Math.max(0, (t - seg.t0) / (seg.t1 - seg.t0)));
+      const u = min(1, max(0, (t - seg.t0) / (seg.t1 - seg.t0)));
       const s = minJerk(u);
       const sd = minJerkD(u) / T;
       const sdd = minJerkDD(u) / (T * T);
@@ -337,10 +341,10 @@ export class Renderer {
       p[8] = dRoll * sdd;
       if (seg.bumpDeg !== 0) {
         // Hips lift during a turn: the head-up incline rises and falls with sin(pi u).
-        const w = Math.PI / T;
-        p[0]! += seg.bumpDeg * Math.sin(Math.PI * u);
-        p[3]! += seg.bumpDeg * w * Math.cos(Math.PI * u);
-        p[6]! -= seg.bumpDeg * w * w * Math.sin(Math.PI * u);
+        const w = PI / T;
+        p[0]! += seg.bumpDeg * sin(PI * u);
+        p[3]! += seg.bumpDeg * w * cos(PI * u);
+        p[6]! -= seg.bumpDeg * w * w * sin(PI * u);
       }
       if (seg.headingDeg !== 0) {
         p[9] = seg.headingDeg * sd;
@@ -363,17 +367,17 @@ export class Renderer {
       return;
     }
     // Overlays fade in and out over a second at the edges of a hold.
-    const ramp = Math.min(1, (t - seg.t0) / 1000, (seg.t1 - t) / 1000);
+    const ramp = min(1, (t - seg.t0) / 1000, (seg.t1 - t) / 1000);
     if (seg.breathing > 0) {
       // Breathing at a slowly wandering rate (+-8% over about 100 s): phase = 2 pi f0 (t - 0.08 P/(2 pi) cos(2 pi t/P)).
       const f0 = body.breathingHz;
       const P = 97;
       const slow = TWO_PI * frac(ts / P);
-      const phase = TWO_PI * frac(f0 * ts) - f0 * 0.08 * P * Math.cos(slow);
-      const rate = TWO_PI * f0 * (1 + 0.08 * Math.sin(slow));
+      const phase = TWO_PI * frac(f0 * ts) - f0 * 0.08 * P * cos(slow);
+      const rate = TWO_PI * f0 * (1 + 0.08 * sin(slow));
       const amp = body.breathingDeg * seg.breathing * ramp;
-      const s = Math.sin(phase);
-      const c = Math.cos(phase);
+      const s = sin(phase);
+      const c = cos(phase);
       p[0]! += amp * s;
       p[3]! += amp * rate * c;
       p[6]! -= amp * rate * rate * s;
@@ -388,10 +392,10 @@ export class Renderer {
       const a1 = TWO_PI * frac(0.13 * ts);
       const a2 = TWO_PI * frac(0.31 * ts) + 1;
       const a3 = TWO_PI * frac(0.17 * ts) + 2;
-      p[0]! += a * (Math.sin(a1) + 0.5 * Math.sin(a2));
-      p[3]! += a * (w1 * Math.cos(a1) + 0.5 * w2 * Math.cos(a2));
-      p[1]! += a * Math.sin(a3);
-      p[4]! += a * w3 * Math.cos(a3);
+      p[0]! += a * (sin(a1) + 0.5 * sin(a2));
+      p[3]! += a * (w1 * cos(a1) + 0.5 * w2 * cos(a2));
+      p[1]! += a * sin(a3);
+      p[4]! += a * w3 * cos(a3);
     }
   }
 
@@ -403,16 +407,16 @@ export class Renderer {
   private gait(seg: Segment, t: number): void {
     const p = this.p;
     const tg = (t - seg.gaitStart) / 1000;
-    const ramp = Math.max(0, Math.min(1, tg / 1.5, (seg.gaitEnd - t) / 1500));
+    const ramp = max(0, min(1, tg / 1.5, (seg.gaitEnd - t) / 1500));
     const w = TWO_PI * seg.cadenceHz;
     const g = seg.gaitG * ramp;
-    const st = Math.sin(w * tg);
-    const ct = Math.cos(w * tg);
-    const sh = Math.sin(0.5 * w * tg + 0.7);
-    const ch = Math.cos(0.5 * w * tg + 0.7);
-    p[12] = g * (ct + 0.3 * Math.cos(2 * w * tg + 0.5));
-    p[11] = 0.6 * g * (Math.cos(w * tg + 1.2) + 0.25 * Math.cos(2 * w * tg));
-    p[13] = 0.35 * g * Math.cos(0.5 * w * tg + 0.3);
+    const st = sin(w * tg);
+    const ct = cos(w * tg);
+    const sh = sin(0.5 * w * tg + 0.7);
+    const ch = cos(0.5 * w * tg + 0.7);
+    p[12] = g * (ct + 0.3 * cos(2 * w * tg + 0.5));
+    p[11] = 0.6 * g * (cos(w * tg + 1.2) + 0.25 * cos(2 * w * tg));
+    p[13] = 0.35 * g * cos(0.5 * w * tg + 0.3);
     const aSag = 1.5 * ramp;
     const aLat = 2 * ramp;
     const aTwist = 4 * ramp;
@@ -427,7 +431,7 @@ export class Renderer {
     p[8]! -= aTwist * 0.25 * w * w * sh;
     if (seg.headingDeg !== 0) {
       const T = (seg.t1 - seg.t0) / 1000;
-      const u = Math.min(1, Math.max(0, (t - seg.t0) / (seg.t1 - seg.t0)));
+      const u = min(1, max(0, (t - seg.t0) / (seg.t1 - seg.t0)));
       p[9] = (seg.headingDeg * minJerkD(u)) / T;
       p[10] = (seg.headingDeg * minJerkDD(u)) / (T * T);
     }
@@ -443,5 +447,5 @@ function firstEndingAfter<T>(items: T[], t: number, end: (item: T) => number): n
     if (end(items[mid]!) <= t) lo = mid + 1;
     else hi = mid;
   }
-  return Math.min(lo, Math.max(0, items.length - 1));
+  return min(lo, max(0, items.length - 1));
 }

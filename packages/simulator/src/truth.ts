@@ -26,7 +26,7 @@ export type Interval = z.infer<typeof intervalSchema>;
 
 export const boutTruthSchema = intervalSchema.extend({
   posture: lyingPostureSchema,
-  /** Settled trunk roll, degrees (-180, 180]; repositionings move within +-4 degrees of it. */
+  /** Settled trunk roll, degrees (-180, 180]; repositionings move within +-5 degrees of it. */
   rollDeg: z.number(),
   /** A three-quarter position: 25-33 degrees off the nominal roll, labelled by its sector. */
   threeQuarter: z.boolean(),
@@ -80,6 +80,8 @@ export const nightTruthSchema = z.object({
   longestImmobileBoutMin: z.number(),
   longestImmobileBout: intervalSchema,
   repositionCount: z.number().int(),
+  /** Starts of the small repositionings (5-10 degrees of roll, 1-3 s; not turns). */
+  repositions: z.array(epochMs),
   outOfBedEpisodes: z.array(intervalSchema.extend({ walkS: z.number() })),
   wakeBouts: z.array(intervalSchema),
   bouts: z.array(boutTruthSchema),
@@ -146,8 +148,8 @@ export const recordingTruthSchema = z.object({
   /** True UTC epoch ms of the first sample. */
   startMs: epochMs,
   sampleCount: z.number().int(),
-  /** The device samples (1 + ppm / 1e6) times faster than nominal: sample k is at startMs + k * 1000 / (rate (1 + ppm/1e6)). */
-  clockDriftPpm: z.number(),
+  /** Sample clock error: sample k was taken at startMs + k * 1000 / (rateHz * (1 + ppm / 1e6)) (true UTC). */
+  sampleRateErrorPpm: z.number(),
   person: personSchema,
   sensor: sensorSchema,
   mounting: mountingTruthSchema,
@@ -162,7 +164,7 @@ export type RecordingTruth = z.infer<typeof recordingTruthSchema>;
 
 export const LABEL_RULE =
   'Lying samples carry the sector of the settled trunk roll (supine |roll| <= 45, left 45-135, right -45 to -135, ' +
-  'prone beyond 135; settled rolls stay at least 8 degrees inside their sector). Turns and transfers carry the ' +
+  'prone beyond 135; settled rolls stay at least 7 degrees inside their sector). Turns and transfers carry the ' +
   'label of the posture being left and the transition flag. Sitting, standing, walking and bending are upright. ' +
   'An epoch takes the label held by most of its samples (ties: the earlier label); non-wear samples are "non-wear".';
 
@@ -211,6 +213,7 @@ export function nightTruth(cycle: Pick<CyclePlan, 'date' | 'segments' | 'night'>
     longestImmobileBoutMin: minutes(n.immobile.end - n.immobile.start),
     longestImmobileBout: n.immobile,
     repositionCount: n.repositions.length,
+    repositions: n.repositions,
     outOfBedEpisodes: n.outOfBed.map((o) => ({ start: o.start, end: o.end, walkS: o.walkMs / 1000 })),
     wakeBouts: n.wake.map(([start, end]) => ({ start, end })),
     bouts: n.bouts.map((b) => ({
