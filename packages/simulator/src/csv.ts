@@ -43,14 +43,84 @@ export function writeRecordingFiles(dir: string, name: string, rec: Recording, o
   return files;
 }
 
+/** Digits enough to tell consecutive samples apart: seconds with at least 2 decimals, or epoch ms. */
+function timeFormat(rec: Recording, time: CsvTime): { decimals: number; epochMs: boolean } {
+  return { decimals: Math.max(3, Math.ceil(Math.log10(rec.rateHz)) + 1), epochMs: time === 'epoch-ms' };
+}
+
 function timeFormatter(rec: Recording, time: CsvTime): (seconds: number) => string {
-  const decimals = Math.max(2, Math.ceil(Math.log10(rec.rateHz)) + 1);
-  if (time === 'seconds') return (s) => trim(s.toFixed(decimals));
+  const { decimals, epochMs } = timeFormat(rec, time);
+  const trim = (text: string) => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);
+  if (!epochMs) return (s) => trim(s.toFixed(decimals));
   return (s) => trim((rec.startMs + s * 1000).toFixed(Math.max(0, decimals - 3)));
 }
 
-function trim(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+const { abs, floor, round } = Math;
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/**
+ * Writes ASCII fixed-point numbers straight into a reusable buffer: formatting millions of numbers with toFixed
+ * and string concatenation spent most of its time in garbage collection. Rounds half away from zero like toFixed.
+ */
+class AsciiWriter {
+  private readonly buf = Buffer.allocUnsafe(1 << 22);
+  private pos = 0;
+
+  constructor(private readonly fd: number) {}
+
+  text(s: string): void {
+    if (this.pos + s.length * 3 > this.buf.length) this.flush();
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  byte(c: number): void {
+    this.buf[this.pos++] = c;
+  }
+
+  /** A non-negative integer (below 2^53). */
+  private integer(n: number): void {
+    const buf = this.buf;
+    let digits = 1;
+    while (digits < 16 && n >= POW10[digits]!) digits++;
+    if (digits > 9) digits = String(n).length;
+    for (let d = digits - 1; d >= 0; d--) {
+      const q = floor(n / 10);
+      buf[this.pos + d] = 48 + (n - q * 10);
+      n = q;
+    }
+    this.pos += digits;
+  }
+
+  /** `value` with `decimals` (at most 9) digits; with `trim`, trailing zeros and a bare point are left out. */
+  fixed(value: number, decimals: number, trim = false): void {
+    if (this.pos + 48 > this.buf.length) this.flush();
+    const scale = POW10[decimals]!;
+    let scaled = round(abs(value) * scale);
+    if (scaled !== 0 && value < 0) this.buf[this.pos++] = 45; // '-'
+    const whole = floor(scaled / scale);
+    this.integer(whole);
+    scaled -= whole * scale;
+    let digits = decimals;
+    if (trim) {
+      while (digits > 0 && scaled % 10 === 0) {
+        scaled /= 10;
+        digits--;
+      }
+    }
+    if (digits === 0) return;
+    this.buf[this.pos++] = 46; // '.'
+    for (let d = digits - 1; d >= 0; d--) {
+      const q = floor(scaled / 10);
+      this.buf[this.pos + d] = 48 + (scaled - q * 10);
+      scaled = q;
+    }
+    this.pos += digits;
+  }
+
+  flush(): void {
+    writeSync(this.fd, this.buf, 0, this.pos);
+    this.pos = 0;
+  }
 }
 
 /** The sample file: acceleration in g with 6 decimals (finer than any int16 count), rate in deg/s with 4. */
@@ -58,28 +128,28 @@ export function writeSamplesCsv(path: string, rec: Recording, time: CsvTime = 's
   const { ax, ay, az, gx, gy, gz } = rec.samples;
   const g = rec.accScaleMg / 1000;
   const d = rec.gyroScaleMdps !== null ? rec.gyroScaleMdps / 1000 : 0;
-  const withGyro = gx !== undefined && gy !== undefined && gz !== undefined;
-  const t = timeFormatter(rec, time);
+  const columns = gx && gy && gz ? [ax, ay, az, gx, gy, gz] : [ax, ay, az];
+  const scales = [g, g, g, d, d, d];
+  const places = [6, 6, 6, 4, 4, 4];
+  const { decimals, epochMs } = timeFormat(rec, time);
   const fd = openSync(path, 'w');
   try {
-    let chunk = withGyro ? 't,ax,ay,az,gx,gy,gz\n' : 't,ax,ay,az\n';
+    const out = new AsciiWriter(fd);
+    out.text(columns.length === 6 ? 't,ax,ay,az,gx,gy,gz\n' : 't,ax,ay,az\n');
     for (let i = 0; i < rec.sampleCount; i++) {
-      chunk += `${t(i / rec.rateHz)},${num(ax[i]! * g, 6)},${num(ay[i]! * g, 6)},${num(az[i]! * g, 6)}`;
-      chunk += withGyro ? `,${num(gx[i]! * d, 4)},${num(gy[i]! * d, 4)},${num(gz[i]! * d, 4)}\n` : '\n';
-      if (chunk.length > 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
+      const seconds = i / rec.rateHz;
+      if (epochMs) out.fixed(rec.startMs + seconds * 1000, decimals - 3, true);
+      else out.fixed(seconds, decimals, true);
+      for (let c = 0; c < columns.length; c++) {
+        out.byte(44); // ','
+        out.fixed(columns[c]![i]! * scales[c]!, places[c]!);
       }
+      out.byte(10);
     }
-    writeSync(fd, chunk);
+    out.flush();
   } finally {
     closeSync(fd);
   }
-}
-
-function num(v: number, decimals: number): string {
-  const s = v.toFixed(decimals);
-  return s === `-${(0).toFixed(decimals)}` ? s.slice(1) : s;
 }
 
 function epochTruthCsv(rec: Recording, epochS: number, time: (s: number) => string): string {
