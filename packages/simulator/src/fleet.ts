@@ -64,24 +64,29 @@ export interface BatchEvent {
   atMs: number;
 }
 
-export interface DeviceProgress {
+/** Counters kept per device and summed over the fleet. */
+export const PROGRESS_COUNTERS = [
+  /** Publishes of batches, duplicates and resends included. */
+  'published',
+  'acknowledged',
+  'inFlight',
+  /** Batches waiting to be resent after a reconnect. */
+  'pending',
+  /** Batches the device lost before sending (sequence gaps). */
+  'dropped',
+  /** Batches sent twice on purpose. */
+  'duplicated',
+  /** Batches sent again after a connection loss. */
+  'resent',
+  'reconnects',
+  /** Rejections received on the device's errors topic. */
+  'errors',
+] as const;
+export type ProgressCounters = Record<(typeof PROGRESS_COUNTERS)[number], number>;
+
+export interface DeviceProgress extends ProgressCounters {
   deviceId: string;
   connected: boolean;
-  /** Publishes of batches, duplicates and resends included. */
-  published: number;
-  acknowledged: number;
-  inFlight: number;
-  /** Batches waiting to be resent after a reconnect. */
-  pending: number;
-  /** Batches the device lost before sending (sequence gaps). */
-  dropped: number;
-  /** Batches sent twice on purpose. */
-  duplicated: number;
-  /** Batches sent again after a connection loss. */
-  resent: number;
-  reconnects: number;
-  /** Rejections received on the device's errors topic. */
-  errors: number;
   lastError: string | null;
   statusPublished: number;
   /** Batches produced so far (sent or dropped); the next batch number. */
@@ -90,24 +95,19 @@ export interface DeviceProgress {
   dataMs: number;
 }
 
-export interface FleetProgress {
+export interface FleetProgress extends ProgressCounters {
   devices: number;
+  /** Devices connected now. */
   connected: number;
-  published: number;
-  acknowledged: number;
-  inFlight: number;
-  pending: number;
-  dropped: number;
-  duplicated: number;
-  resent: number;
-  reconnects: number;
-  errors: number;
   samples: number;
   /** The earliest data time over the devices. */
   dataMs: number;
   /** Devices whose data has caught up with the clock (within two batches). */
   caughtUp: number;
 }
+
+const zeroCounters = (): ProgressCounters =>
+  Object.fromEntries(PROGRESS_COUNTERS.map((k) => [k, 0])) as ProgressCounters;
 
 interface Sent {
   b: number;
@@ -155,17 +155,9 @@ class FleetDevice {
       signal,
     });
     this.progress = {
+      ...zeroCounters(),
       deviceId: config.deviceId,
       connected: false,
-      published: 0,
-      acknowledged: 0,
-      inFlight: 0,
-      pending: 0,
-      dropped: 0,
-      duplicated: 0,
-      resent: 0,
-      reconnects: 0,
-      errors: 0,
       lastError: null,
       statusPublished: 0,
       batches: 0,
@@ -459,33 +451,17 @@ export class DeviceFleet {
   progress(): FleetProgress {
     const now = this.now();
     const total: FleetProgress = {
+      ...zeroCounters(),
       devices: this.devices.length,
       connected: 0,
-      published: 0,
-      acknowledged: 0,
-      inFlight: 0,
-      pending: 0,
-      dropped: 0,
-      duplicated: 0,
-      resent: 0,
-      reconnects: 0,
-      errors: 0,
       samples: 0,
       dataMs: Number.POSITIVE_INFINITY,
       caughtUp: 0,
     };
     for (const d of this.devices) {
       const p = d.progress;
+      for (const k of PROGRESS_COUNTERS) total[k] += p[k];
       if (p.connected) total.connected++;
-      total.published += p.published;
-      total.acknowledged += p.acknowledged;
-      total.inFlight += p.inFlight;
-      total.pending += p.pending;
-      total.dropped += p.dropped;
-      total.duplicated += p.duplicated;
-      total.resent += p.resent;
-      total.reconnects += p.reconnects;
-      total.errors += p.errors;
       total.samples += (p.batches - p.dropped) * d.device.samplesPerBatch;
       total.dataMs = Math.min(total.dataMs, p.dataMs);
       if (p.dataMs >= Math.min(now, this.endMs) - 2 * this.batchSeconds * 1000) total.caughtUp++;

@@ -1,7 +1,7 @@
 // Device realism as configured: RTC drift and its resets at reconnects, sample-clock error, jitter, drops and
 // duplicates at their rates; frames that are the simulation's samples and decode with the protocol package.
 import { decodeImuPayload, encodeBinaryFrame } from '@restpose/protocol';
-import { LoopSignal, PhysicalSignal, SimulatedDevice, simulateRecording } from '../src/index.js';
+import { type DeviceRealism, LoopSignal, PhysicalSignal, SimulatedDevice, simulateRecording } from '../src/index.js';
 
 const START = Date.UTC(2025, 0, 1, 1, 0, 0);
 const cheap = {
@@ -9,6 +9,9 @@ const cheap = {
   accScaleMg: 0.122,
   gyroScaleMdps: null,
 };
+/** A 50 Hz device with one-second batches and no signal worth rendering. */
+const device = (seed: number, realism: Partial<DeviceRealism>) =>
+  new SimulatedDevice({ seed, rateHz: 50, batchSeconds: 1, startMs: START, signal: cheap, realism });
 
 function slope(xs: number[], ys: number[]): number {
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -23,14 +26,7 @@ function slope(xs: number[], ys: number[]): number {
 }
 
 test('t0 comes from an RTC drifting at the configured ppm; samples are contiguous', () => {
-  const d = new SimulatedDevice({
-    seed: 1,
-    rateHz: 50,
-    batchSeconds: 1,
-    startMs: START,
-    signal: cheap,
-    realism: { clockDriftPpm: 40 },
-  });
+  const d = device(1, { clockDriftPpm: 40 });
   const x: number[] = [];
   const err: number[] = [];
   for (let b = 0; b < 20_000; b += 10) {
@@ -48,14 +44,7 @@ test('t0 comes from an RTC drifting at the configured ppm; samples are contiguou
 });
 
 test('a sample clock 2% fast packs 50 nominal samples into 0.98 s, as t0 shows', () => {
-  const d = new SimulatedDevice({
-    seed: 1,
-    rateHz: 50,
-    batchSeconds: 1,
-    startMs: START,
-    signal: cheap,
-    realism: { sampleRateErrorPpm: 20_000 },
-  });
+  const d = device(1, { sampleRateErrorPpm: 20_000 });
   expect(d.info(1).trueT0 - d.info(0).trueT0).toBeCloseTo(1000 / 1.02, 3);
   // The server measures the real rate from consecutive t0: 50 samples per 980 ms.
   const measured = (50 * 1000 * 1000) / (d.info(1000).t0 - d.info(0).t0);
@@ -63,14 +52,7 @@ test('a sample clock 2% fast packs 50 nominal samples into 0.98 s, as t0 shows',
 });
 
 test('the RTC is set again at every reconnect: its error drops to zero after each outage', () => {
-  const d = new SimulatedDevice({
-    seed: 2,
-    rateHz: 50,
-    batchSeconds: 1,
-    startMs: START,
-    signal: cheap,
-    realism: { clockDriftPpm: 100, clockOffsetMs: 2000, reconnectEveryS: 1800, outageS: 30 },
-  });
+  const d = device(2, { clockDriftPpm: 100, clockOffsetMs: 2000, reconnectEveryS: 1800, outageS: 30 });
   const outages = d.outagesBetween(START, START + 86_400_000);
   // About one every half hour (plus outage time) over a day.
   expect(outages.length).toBeGreaterThan(30);
@@ -85,14 +67,7 @@ test('the RTC is set again at every reconnect: its error drops to zero after eac
 });
 
 test('drops, duplicates and jitter happen at the configured rates, independently per batch', () => {
-  const d = new SimulatedDevice({
-    seed: 3,
-    rateHz: 50,
-    batchSeconds: 1,
-    startMs: START,
-    signal: cheap,
-    realism: { dropRate: 0.05, duplicateRate: 0.02, jitterMs: 400 },
-  });
+  const d = device(3, { dropRate: 0.05, duplicateRate: 0.02, jitterMs: 400 });
   let dropped = 0;
   let duplicated = 0;
   let both = 0;

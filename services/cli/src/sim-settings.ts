@@ -5,14 +5,20 @@ export const yesNo = z
   .enum(['yes', 'no', 'true', 'false', '1', '0'], { message: 'expected yes or no' })
   .transform((v) => v === 'yes' || v === 'true' || v === '1');
 
-const number = (what: string) => z.coerce.number({ message: `expected ${what}` });
+/** A number from lo to hi (hi may be Infinity); one message names the unit and the bounds. */
+export function numberIn(lo: number, hi: number, unit: string, whole = false) {
+  const what = whole ? `a whole number of ${unit}` : unit;
+  const message = Number.isFinite(hi) ? `expected ${what} from ${lo} to ${hi}` : `expected ${what} >= ${lo}`;
+  const n = z.coerce.number({ message });
+  return (whole ? n.int(message) : n).min(lo, message).max(hi, message);
+}
 
 export const simSeed = {
   flag: 'seed',
   env: 'RESTPOSE_SIM_SEED',
   describe: 'random seed: the same seed and settings give the same data',
   default: '1',
-  schema: number('an integer').int('expected an integer'),
+  schema: z.coerce.number({ message: 'expected an integer' }).int('expected an integer'),
 };
 
 export const simRate = {
@@ -20,9 +26,7 @@ export const simRate = {
   env: 'RESTPOSE_SIM_RATE',
   describe: 'sample rate in Hz',
   default: '50',
-  schema: number('a rate in Hz from 1 to 400')
-    .min(1, 'expected a rate in Hz from 1 to 400')
-    .max(400, 'expected a rate in Hz from 1 to 400'),
+  schema: numberIn(1, 400, 'a rate in Hz'),
 };
 
 export const simGyro = {
@@ -46,9 +50,7 @@ export const simRateErrorPpm = {
   env: 'RESTPOSE_SIM_RATE_ERROR_PPM',
   describe: 'sensor sample-clock error in ppm (the sensor samples this much faster than nominal)',
   default: '0',
-  schema: number('ppm from -100000 to 100000')
-    .min(-100_000, 'expected ppm from -100000 to 100000')
-    .max(100_000, 'expected ppm from -100000 to 100000'),
+  schema: numberIn(-100_000, 100_000, 'ppm'),
 };
 
 export const simMounting = {

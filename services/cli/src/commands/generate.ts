@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
 import { ConfigError, loadConfig } from '../settings.js';
-import { simGyro, simMounting, simRange, simRate, simRateErrorPpm, simSeed, yesNo } from '../sim-settings.js';
+import { numberIn, simGyro, simMounting, simRange, simRate, simRateErrorPpm, simSeed, yesNo } from '../sim-settings.js';
 
-const number = (what: string) => z.coerce.number({ message: `expected ${what}` });
+const INF = Number.POSITIVE_INFINITY;
 
 const generateSettings = {
   out: {
@@ -24,14 +24,14 @@ const generateSettings = {
     env: 'RESTPOSE_GEN_SUBJECTS',
     describe: 'number of subjects (a cohort when more than one)',
     default: '1',
-    schema: number('a whole number from 1 to 10000').int('expected a whole number from 1 to 10000').min(1).max(10_000),
+    schema: numberIn(1, 10_000, 'subjects', true),
   },
   nights: {
     flag: 'nights',
     env: 'RESTPOSE_GEN_NIGHTS',
     describe: 'consecutive nights per subject',
     default: '1',
-    schema: number('a whole number from 1 to 366').int('expected a whole number from 1 to 366').min(1).max(366),
+    schema: numberIn(1, 366, 'nights', true),
   },
   startDate: {
     flag: 'start-date',
@@ -63,14 +63,14 @@ const generateSettings = {
     env: 'RESTPOSE_GEN_MOUNTING_JITTER_DEG',
     describe: 'SD of the misalignment each time the device is put on, degrees',
     default: '0',
-    schema: number('degrees >= 0').min(0, 'expected degrees >= 0'),
+    schema: numberIn(0, INF, 'degrees'),
   },
   slipsPerNight: {
     flag: 'slips-per-night',
     env: 'RESTPOSE_GEN_SLIPS_PER_NIGHT',
     describe: 'mean number of times per night the device slips on the body during a turn',
     default: '0',
-    schema: number('a number >= 0').min(0, 'expected a number >= 0'),
+    schema: numberIn(0, INF, 'a number'),
   },
   nonWear: {
     flag: 'non-wear',
@@ -84,7 +84,7 @@ const generateSettings = {
     env: 'RESTPOSE_GEN_ARTIFACTS_PER_HOUR',
     describe: 'knocks on the device (acceleration spikes) per hour of wear',
     default: '0',
-    schema: number('a number >= 0').min(0, 'expected a number >= 0'),
+    schema: numberIn(0, INF, 'a number'),
   },
   rateErrorPpm: simRateErrorPpm,
   time: {
@@ -99,9 +99,7 @@ const generateSettings = {
     env: 'RESTPOSE_GEN_LABEL_EPOCH_SECONDS',
     describe: 'epoch length of the reference label files, seconds',
     default: '30',
-    schema: number('seconds from 1 to 300')
-      .min(1, 'expected seconds from 1 to 300')
-      .max(300, 'expected seconds from 1 to 300'),
+    schema: numberIn(1, 300, 'seconds'),
   },
 };
 

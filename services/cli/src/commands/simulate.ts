@@ -7,11 +7,10 @@ import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
 import { showFleetProgress } from '../fleet-progress.js';
 import { ConfigError, common, loadConfig } from '../settings.js';
-import { simGyro, simRange, simRate, simRateErrorPpm, simSeed, yesNo } from '../sim-settings.js';
+import { numberIn, simGyro, simRange, simRate, simRateErrorPpm, simSeed, yesNo } from '../sim-settings.js';
 import { stopOnSignals } from './start.js';
 
-const number = (what: string) => z.coerce.number({ message: `expected ${what}` });
-const rate = (what: string) => number(what).min(0, `expected ${what}`).max(1, `expected ${what}`);
+const INF = Number.POSITIVE_INFINITY;
 
 const simulateSettings = {
   dataDir: common.dataDir,
@@ -20,7 +19,7 @@ const simulateSettings = {
     env: 'RESTPOSE_SIM_DEVICES',
     describe: 'number of simulated devices',
     default: '3',
-    schema: number('a whole number from 1').int('expected a whole number from 1').min(1, 'expected at least 1'),
+    schema: numberIn(1, INF, 'devices', true),
   },
   rate: simRate,
   speed: {
@@ -41,14 +40,14 @@ const simulateSettings = {
     env: 'RESTPOSE_SIM_BACKFILL_MINUTES',
     describe: 'minutes of recorded data each device uploads before streaming live',
     default: '0',
-    schema: number('minutes').min(0, 'expected minutes >= 0'),
+    schema: numberIn(0, INF, 'minutes'),
   },
   nights: {
     flag: 'nights',
     env: 'RESTPOSE_SIM_NIGHTS',
     describe: "replay each subject's last N nights (from 30 min before bed) instead of --backfill-minutes",
     default: '0',
-    schema: number('a whole number of nights').int('expected a whole number of nights').min(0).max(60),
+    schema: numberIn(0, 60, 'nights', true),
   },
   live: {
     flag: 'live',
@@ -95,46 +94,42 @@ const simulateSettings = {
     env: 'RESTPOSE_SIM_DRIFT_PPM',
     describe: 'device real-time clock drift in ppm (set again at every reconnect)',
     default: '0',
-    schema: number('ppm from -1000 to 1000')
-      .min(-1000, 'expected ppm from -1000 to 1000')
-      .max(1000, 'expected ppm from -1000 to 1000'),
+    schema: numberIn(-1000, 1000, 'ppm'),
   },
   jitterMs: {
     flag: 'jitter-ms',
     env: 'RESTPOSE_SIM_JITTER_MS',
     describe: 'each batch is sent up to this many ms late (uniform)',
     default: '0',
-    schema: number('milliseconds from 0 to 60000')
-      .min(0, 'expected milliseconds from 0 to 60000')
-      .max(60_000, 'expected milliseconds from 0 to 60000'),
+    schema: numberIn(0, 60_000, 'milliseconds'),
   },
   dropRate: {
     flag: 'drop-rate',
     env: 'RESTPOSE_SIM_DROP_RATE',
     describe: 'share of batches lost before sending (sequence gaps), 0-1',
     default: '0',
-    schema: rate('a share from 0 to 1'),
+    schema: numberIn(0, 1, 'a share'),
   },
   duplicateRate: {
     flag: 'duplicate-rate',
     env: 'RESTPOSE_SIM_DUPLICATE_RATE',
     describe: 'share of batches sent twice (same seq and bytes), 0-1',
     default: '0',
-    schema: rate('a share from 0 to 1'),
+    schema: numberIn(0, 1, 'a share'),
   },
   reconnectEverySeconds: {
     flag: 'reconnect-every-seconds',
     env: 'RESTPOSE_SIM_RECONNECT_EVERY_SECONDS',
     describe: 'mean data seconds between connection losses (0: never); unacknowledged batches are resent',
     default: '0',
-    schema: number('seconds >= 0').min(0, 'expected seconds >= 0'),
+    schema: numberIn(0, INF, 'seconds'),
   },
   outageSeconds: {
     flag: 'outage-seconds',
     env: 'RESTPOSE_SIM_OUTAGE_SECONDS',
     describe: 'mean length of a connection loss in data seconds',
     default: '20',
-    schema: number('seconds > 0').positive('expected seconds > 0'),
+    schema: numberIn(0.1, INF, 'seconds'),
   },
 };
 
