@@ -4,10 +4,10 @@
 // connection outages on a seeded schedule. Pure and random access: batch b is the same whenever it is asked for.
 import type { ImuFrame } from '@restpose/protocol';
 import { z } from 'zod';
-import { indexOfDate, type PlanOptions, Timeline } from './cycle.js';
+import { DEFAULT_PLAN_OPTIONS, indexOfDate, type PlanOptions, Timeline } from './cycle.js';
 import type { Person } from './person.js';
 import { deriveSeed, mix32, Random } from './random.js';
-import { planOptionsOf, recordingOptionsSchema, resolvePerson, simulateRecording } from './recording.js';
+import { resolvePerson, simulateRecording } from './recording.js';
 import { allocateSamples, Renderer, type SampleArrays } from './render.js';
 import { createSensor, type Sensor, type SensorOptions } from './sensor.js';
 
@@ -79,16 +79,8 @@ export class PhysicalSignal implements SignalSource {
   private readonly renderer: Renderer;
 
   constructor(o: PhysicalSignalOptions) {
-    const base = recordingOptionsSchema.parse({ seed: o.seed });
-    this.timeline = new Timeline(
-      o.seed,
-      o.person ?? resolvePerson(o.seed, undefined),
-      {
-        ...planOptionsOf(o.seed, base),
-        ...o.planOptions,
-      },
-      2,
-    );
+    const person = o.person ?? resolvePerson(o.seed, undefined);
+    this.timeline = new Timeline(o.seed, person, { ...DEFAULT_PLAN_OPTIONS, ...o.planOptions }, 2);
     this.sensor = createSensor(o.seed, o.sensor);
     this.accScaleMg = this.sensor.accScaleMg;
     this.gyroScaleMdps = this.sensor.gyro?.scaleMdps ?? null;

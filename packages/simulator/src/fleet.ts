@@ -6,6 +6,7 @@
 // is ever sent. speed = Infinity sends the backlog as fast as the broker acknowledges (10 in flight per device).
 import { deviceTopic, encodeBinaryFrame, encodeDeviceStatus, encodeJsonFrame, type ImuFrame } from '@restpose/protocol';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { PlanOptions } from './cycle.js';
 import { type DeviceRealism, LoopSignal, PhysicalSignal, type SignalSource, SimulatedDevice } from './device.js';
 import type { Person } from './person.js';
 import { deriveSeed, mix32 } from './random.js';
@@ -42,6 +43,8 @@ export interface FleetOptions {
   /** physical: the full simulation per device; loop: a shared pre-rendered pool; auto: physical up to 50 devices. */
   signal?: FleetSignal;
   sensor?: SensorOptions;
+  /** Mounting, slips, non-wear and knocks of physical devices (default: device axes are body axes, none of these). */
+  planOptions?: Partial<PlanOptions>;
   realism?: Partial<DeviceRealism>;
   encoding?: 'binary' | 'json';
   /** Unacknowledged publishes per device (docs/protocol.md: at most 10). */
@@ -142,6 +145,7 @@ class FleetDevice {
             seed,
             person: config.person,
             sensor: o.sensor,
+            planOptions: o.planOptions,
             rateHz: fleet.rateHz,
             startMs,
             sampleRateErrorPpm: o.realism?.sampleRateErrorPpm ?? 0,
@@ -247,6 +251,7 @@ class FleetDevice {
 
   pump(now: number): void {
     const f = this.fleet;
+    if (f.stopping) return;
     const dataClock = f.dataClock(now, this.device.startMs);
     if (f.options.realism?.reconnectEveryS) {
       const inOutage = this.device.outagesBetween(dataClock, dataClock + 1).some((o) => o.start <= dataClock);
@@ -374,6 +379,8 @@ export class DeviceFleet {
   endMs: number;
   private wallStart = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** Set by stop(): nothing new is published while the last acknowledgements drain. */
+  stopping = false;
   private readonly topics = new Map<string, string>();
   readonly encode: (frame: ImuFrame) => Buffer | string;
 
@@ -482,6 +489,7 @@ export class DeviceFleet {
 
   /** Stops publishing and disconnects; waits up to drainMs for outstanding acknowledgements first. */
   async stop(drainMs = 5000): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     const deadline = Date.now() + drainMs;

@@ -72,7 +72,7 @@ export interface NightInputs {
   longestImmobileMs: number;
   /** Morning stiffness level 0-10: the final rise is slower when stiff. */
   stiffnessLevel: number;
-  /** Times (ms) that receive a mounting slip, chosen among the turns by the caller through this callback. */
+  /** Called with every turn, so the caller can put mounting slips on some of them. */
   onTurn?: (turn: TurnPlan) => void;
 }
 
@@ -208,13 +208,14 @@ export function planNight(b: PlanBuilder, input: NightInputs): NightPlan {
     let t = start;
     for (const at of events) {
       hold(at - t);
+      // When two fall within seconds, the second starts as the first ends.
+      repositions.push(b.t);
       const next = repositionOffset(offset, rng);
       b.move(
         { sag: d.sagDeg + rng.normal(0, 1), lat: 0, roll: b.pose.roll + (next - offset) },
         rng.uniform(1, 3) * SEC,
         lyingTruth(!isAwake(b.t)),
       );
-      repositions.push(at);
       offset = next;
       t = b.t;
     }
