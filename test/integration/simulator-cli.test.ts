@@ -63,6 +63,7 @@ test('simulate --live no replays the last minutes as fast as acknowledged, then 
       await system.store.upsertDevice({
         id: d.deviceId,
         secretHash: hashSecret(d.password),
+        mounting: null,
         createdAt: 0,
         revokedAt: null,
       });

@@ -15,6 +15,7 @@ test('a flood of backlog through the embedded system: the store holds every batc
     await system.store.upsertDevice({
       id: d.deviceId,
       secretHash: hashSecret(d.password),
+      mounting: null,
       createdAt: 0,
       revokedAt: null,
     });
