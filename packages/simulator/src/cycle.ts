@@ -24,7 +24,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 export interface PlanOptions {
-  /** deviceFromBody of a perfect attachment. */
+  /** deviceToBody (v_body = R v_device) of a perfect attachment. */
   mounting: Mat3;
   /** SD of the misalignment at each (re)attachment, degrees (mostly about the trunk's long axis). */
   mountingJitterDeg: number;
@@ -138,8 +138,8 @@ export function attachment(seed: number, options: PlanOptions, index: number): M
   // A belt or patch lands mostly turned about the trunk's long axis, a little tilted otherwise.
   const around = axisAngle([0, 1, 0], r.normal(0, options.mountingJitterDeg));
   const tilt = randomTilt(() => r.next(), r.normal(0, options.mountingJitterDeg / 2));
-  // The device turns on the body by Q (body frame): deviceFromBody becomes M Q^T.
-  return multiply(options.mounting, transpose(multiply(around, tilt)));
+  // The device turns on the body by Q (body frame): its axes, the columns of deviceToBody, become Q R.
+  return multiply(multiply(around, tilt), options.mounting);
 }
 
 /** The night alone (from bed entry to the first sit-to-stand), as planned inside its cycle. */
@@ -234,7 +234,7 @@ function mountingChanges(
   const changes: MountingChange[] = [];
   let current = initial;
   const add = (t0: number, t1: number, kind: MountingChange['kind'], after: Mat3) => {
-    // The relative rotation in the device frame, so the renderer can turn part of the way during the change.
+    // The relative rotation in the body frame, so the renderer can turn part of the way during the change.
     const { axis, angleDeg } = toAxisAngle(multiply(after, transpose(current)));
     changes.push({ t0, t1, kind, before: current, after, axis, angleDeg });
     current = after;
@@ -248,7 +248,7 @@ function mountingChanges(
       axisAngle([0, 1, 0], r.normal(0, options.slipDeg)),
       axisAngle([1, 0, 0], r.normal(0, options.slipDeg / 3)),
     );
-    add(turn.t0, turn.t1, 'slip', multiply(current, transpose(q)));
+    add(turn.t0, turn.t1, 'slip', multiply(q, current));
   }
   if (reattach) add(reattach.t0, reattach.t1, 'reattach', attachment(seed, options, index + 1));
   return changes;

@@ -78,7 +78,7 @@ export interface Artifact {
 
 /**
  * The device turns on the body (a belt slipping during a turn, or the device put back on after a shower):
- * deviceFromBody goes from `before` to `after` = R(axis, angleDeg) before, turning smoothly over [t0, t1].
+ * deviceToBody goes from `before` to `after` = R(axis, angleDeg) before, turning smoothly over [t0, t1].
  */
 export interface MountingChange {
   t0: number;
@@ -86,7 +86,7 @@ export interface MountingChange {
   kind: 'slip' | 'reattach';
   before: Mat3;
   after: Mat3;
-  /** Axis of R in the device frame. */
+  /** Axis of R in the body frame. */
   axis: [number, number, number];
   angleDeg: number;
 }

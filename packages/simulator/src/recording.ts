@@ -7,7 +7,7 @@ import { createPerson, mergePerson, type Person, type PersonOverrides, personSch
 import { NON_WEAR_CODE } from './plan.js';
 import { deriveSeed, Random } from './random.js';
 import { allocateSamples, Renderer, type SampleArrays } from './render.js';
-import { fromAxisMap, type Mat3, mat3Schema, multiply, randomTilt, transpose } from './rotation.js';
+import { fromAxisMap, isRotation, type Mat3, mat3Schema, multiply, randomTilt } from './rotation.js';
 import { createSensor, type Sensor, sensorOptionsSchema } from './sensor.js';
 import {
   LABEL_RULE,
@@ -25,7 +25,7 @@ export const mountingOptionsSchema = z.object({
   /**
    * 'body': device axes are body axes; 'random': one of the eight placements flat on the back (device z along the
    * body's x axis, turned 0/90/180/270 degrees, either face) tilted by up to ~10 degrees, drawn from the seed;
-   * an axis map such as '-y,x,z' (see fromAxisMap); or a deviceFromBody matrix.
+   * an axis map such as '-y,x,z' (see fromAxisMap); or a deviceToBody matrix (v_body = R v_device).
    */
   base: z.union([z.string(), mat3Schema]).default('body'),
   /** SD of the misalignment each time the device is put on, degrees. */
@@ -73,12 +73,11 @@ export interface Recording {
   truth: RecordingTruth;
 }
 
-/** Resolves a mounting option to deviceFromBody; throws with the field named when it is not a rotation. */
+/** Resolves a mounting option to deviceToBody; throws with the field named when it is not a rotation. */
 export function resolveMounting(seed: number, base: string | Mat3): Mat3 {
   if (Array.isArray(base)) {
-    const parsed = mat3Schema.parse(base);
-    if (Math.abs(multiply(parsed, transpose(parsed))[0]! - 1) > 1e-6) throw new Error('mounting: not a rotation');
-    return parsed;
+    if (!isRotation(base)) throw new Error('mounting: expected a rotation (orthonormal rows, determinant +1)');
+    return base;
   }
   if (base === 'body') return [1, 0, 0, 0, 1, 0, 0, 0, 1];
   if (base === 'random') return randomBackPlacement(seed);
@@ -109,11 +108,12 @@ function randomBackPlacement(seed: number): Mat3 {
         m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) -
         m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) +
         m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-      if (det === 1 && Math.abs(m[6]!) === 1) placements.push(m);
+      // deviceToBody row x has its 1 in column z: body x = +-device z.
+      if (det === 1 && Math.abs(m[2]!) === 1) placements.push(m);
     }
   }
   const tilt = randomTilt(() => r.next(), r.normal(0, 5));
-  return multiply(r.pick(placements), transpose(tilt));
+  return multiply(tilt, r.pick(placements));
 }
 
 export function resolvePerson(seed: number, person: RecordingOptions['person']): Person {
@@ -199,7 +199,7 @@ function truthOf(
     sampleRateErrorPpm,
     person: timeline.person,
     sensor,
-    mounting: { initial: attachment(seed, timeline.options, first), changes: [] },
+    mounting: { initial: { deviceToBody: attachment(seed, timeline.options, first) }, changes: [] },
     nights: [],
     mornings: [],
     nonWear: [],
@@ -210,7 +210,7 @@ function truthOf(
   for (let index = first; index <= last; index++) {
     const cycle = timeline.cycle(index);
     for (const c of cycle.mounting.changes) {
-      if (c.t1 <= startMs) mounting.initial = c.after;
+      if (c.t1 <= startMs) mounting.initial = { deviceToBody: c.after };
       else if (c.t0 < endMs) {
         mounting.changes.push({
           start: c.t0,
@@ -218,7 +218,7 @@ function truthOf(
           kind: c.kind,
           angleDeg: c.angleDeg,
           axis: c.axis,
-          after: c.after,
+          after: { deviceToBody: c.after },
         });
       }
     }

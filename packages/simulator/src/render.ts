@@ -7,7 +7,7 @@ import type { CyclePlan, Timeline } from './cycle.js';
 import type { Person } from './person.js';
 import { ACTIVITIES, type Activity, NON_WEAR_CODE, postureCode, type Segment } from './plan.js';
 import { CounterNoise } from './random.js';
-import { axisAngle, type Mat3, multiply } from './rotation.js';
+import { axisAngle, type Mat3, multiply, transpose } from './rotation.js';
 import { quantize, type Sensor } from './sensor.js';
 
 // Module-level copies of Math functions: under a vm context (Jest) every lookup of the global `Math` is a slow
@@ -98,6 +98,7 @@ export class Renderer {
   private twitch = 0;
   private artifact = 0;
   private mount = 0;
+  /** deviceFromBody (the transpose of the plan's deviceToBody) in force between changes. */
   private mounting: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
   // Pose scratch: angles (deg), rates (deg/s), accelerations (deg/s^2), heading rate and acceleration,
   // translational acceleration in the heading frame (g).
@@ -261,22 +262,25 @@ export class Renderer {
     this.twitch = firstEndingAfter(cycle.twitches, t, (w) => w.t0 + w.durMs);
     this.artifact = firstEndingAfter(cycle.artifacts, t, (a) => a.t0 + a.durMs);
     this.mount = 0;
-    this.mounting = cycle.mounting.initial;
+    this.mounting = transpose(cycle.mounting.initial);
     for (const c of cycle.mounting.changes) {
       if (c.t1 > t) break;
-      this.mounting = c.after;
+      this.mounting = transpose(c.after);
       this.mount++;
     }
   }
 
+  /** deviceFromBody at time t. */
   private mountingAt(t: number): Mat3 {
     const changes = this.cycle!.mounting.changes;
-    while (this.mount < changes.length && t >= changes[this.mount]!.t1) this.mounting = changes[this.mount++]!.after;
+    while (this.mount < changes.length && t >= changes[this.mount]!.t1) {
+      this.mounting = transpose(changes[this.mount++]!.after);
+    }
     const c = changes[this.mount];
     if (!c || t < c.t0) return this.mounting;
-    // Part of the way through the change: R(axis, s(u) angle) before.
+    // Part of the way through the change: deviceToBody = R(axis, s(u) angle) before.
     const u = (t - c.t0) / (c.t1 - c.t0);
-    return multiply(axisAngle(c.axis, c.angleDeg * minJerk(u)), c.before);
+    return transpose(multiply(axisAngle(c.axis, c.angleDeg * minJerk(u)), c.before));
   }
 
   private artifactAt(t: number): [number, number, number] | null {

@@ -1,4 +1,6 @@
-// 3x3 rotations as row-major 9-tuples (JSON friendly). A mounting is `deviceFromBody`: v_device = M v_body.
+// 3x3 rotations as row-major 9-element arrays (JSON friendly). A mounting is the protocol's `deviceToBody` R:
+// v_body = R v_device (docs/protocol.md, config).
+import { isRotation } from '@restpose/protocol';
 import { z } from 'zod';
 
 export const mat3Schema = z.array(z.number()).length(9).describe('3x3 matrix, row-major');
@@ -78,34 +80,23 @@ export function angleBetweenDeg(a: Mat3, b: Mat3): number {
   return Math.acos(Math.max(-1, Math.min(1, cos))) / DEG;
 }
 
-export function isRotation(m: Mat3, tolerance = 1e-6): boolean {
-  const p = multiply(m, transpose(m));
-  for (let i = 0; i < 9; i++) if (Math.abs(p[i]! - IDENTITY[i]!) > tolerance) return false;
-  const det =
-    m[0]! * (m[4]! * m[8]! - m[5]! * m[7]!) -
-    m[1]! * (m[3]! * m[8]! - m[5]! * m[6]!) +
-    m[2]! * (m[3]! * m[7]! - m[4]! * m[6]!);
-  return Math.abs(det - 1) < tolerance;
-}
-
 const AXIS_MAP = /^\s*([+-]?)([xyz])\s*,\s*([+-]?)([xyz])\s*,\s*([+-]?)([xyz])\s*$/;
 
 /**
  * Mounting from an axis map: for body x, y and z in turn, the device axis that points along it, with its sign.
  * "-y,x,z" means body x = -device y, body y = device x, body z = device z (the device is turned 90 degrees about
- * the body's z axis). Returns deviceFromBody, or null when the text is not a proper right-handed axis map.
+ * the body's z axis). Returns deviceToBody, or null when the text is not a proper right-handed axis map.
  */
 export function fromAxisMap(text: string): Mat3 | null {
   const m = AXIS_MAP.exec(text);
   if (!m) return null;
-  const bodyFromDevice: number[] = new Array(9).fill(0);
+  const deviceToBody: number[] = new Array(9).fill(0);
   for (let row = 0; row < 3; row++) {
     const sign = m[1 + row * 2] === '-' ? -1 : 1;
     const col = 'xyz'.indexOf(m[2 + row * 2]!);
-    bodyFromDevice[row * 3 + col] = sign;
+    deviceToBody[row * 3 + col] = sign;
   }
-  const deviceFromBody = transpose(bodyFromDevice);
-  return isRotation(deviceFromBody) ? deviceFromBody : null;
+  return isRotation(deviceToBody) ? deviceToBody : null;
 }
 
 /** A rotation from a random axis and an angle drawn by `angleDeg`; used for misalignment and slips. */
@@ -116,3 +107,5 @@ export function randomTilt(draw: () => number, angleDeg: number): Mat3 {
   const r = Math.sqrt(1 - u * u);
   return axisAngle([r * Math.cos(phi), u, r * Math.sin(phi)], angleDeg);
 }
+
+export { isRotation };

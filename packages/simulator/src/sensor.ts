@@ -1,12 +1,10 @@
 // The IMU's own errors: per-axis offset and scale, white noise, quantization to int16 at the configured range
 // (and an optional lower ADC resolution), and an optional gyroscope with bias and noise.
+import { ACC_RANGES_G, GYRO_RANGES_DPS } from '@restpose/protocol';
 import { z } from 'zod';
 import { deriveSeed, Random } from './random.js';
 
 const vec3 = z.tuple([z.number(), z.number(), z.number()]);
-
-export const ACC_RANGES_G = [2, 4, 8, 16] as const;
-export const GYRO_RANGES_DPS = [125, 250, 500, 1000, 2000] as const;
 
 /** The sensor as simulated: what a calibration should recover. */
 export const sensorSchema = z.object({

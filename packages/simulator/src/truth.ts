@@ -1,10 +1,10 @@
 // Ground truth: zod schemas (the types are inferred from them) and the summaries computed from a plan.
 // Times are true UTC epoch ms; docs/simulator.md defines every field and the labelling rules.
+import { mountingSchema } from '@restpose/protocol';
 import { z } from 'zod';
 import type { CyclePlan } from './cycle.js';
 import { LYING_POSTURES, personSchema } from './person.js';
 import type { BEND_DIRECTIONS, BendPlan } from './plan-day.js';
-import { mat3Schema } from './rotation.js';
 import { sensorSchema } from './sensor.js';
 
 /** Version of the simulator's models; carried by every truth file. */
@@ -125,16 +125,17 @@ export const morningTruthSchema = z.object({
 });
 export type MorningTruth = z.infer<typeof morningTruthSchema>;
 
+/** Mountings as the protocol's `config` and the device registry carry them: { deviceToBody }, v_body = R v_device. */
 export const mountingTruthSchema = z.object({
-  /** deviceFromBody at the start of the recording: v_device = M v_body. */
-  initial: mat3Schema,
+  /** The mounting at the start of the recording. */
+  initial: mountingSchema,
   changes: z.array(
     intervalSchema.extend({
       kind: z.enum(['slip', 'reattach']),
+      /** The device turned by angleDeg about axis (body frame) over [start, end]. */
       angleDeg: z.number(),
-      /** Axis of the turn in the device frame. */
       axis: z.tuple([z.number(), z.number(), z.number()]),
-      after: mat3Schema,
+      after: mountingSchema,
     }),
   ),
 });

@@ -2,15 +2,7 @@
 // mounting undone: gravity magnitude at rest, body-frame angles against labels, the gyroscope against the turns,
 // quantization at the configured range.
 import { POSTURES } from '@restpose/protocol';
-import {
-  ACTIVITIES,
-  FLAG_TRANSITION,
-  type Mat3,
-  type Recording,
-  sectorOf,
-  simulateRecording,
-  transpose,
-} from '../src/index.js';
+import { ACTIVITIES, FLAG_TRANSITION, type Mat3, type Recording, sectorOf, simulateRecording } from '../src/index.js';
 
 const LYING = ACTIVITIES.indexOf('lying');
 const D2R = Math.PI / 180;
@@ -37,12 +29,12 @@ function corrected(r: Recording, i: number): [number, number, number] {
   ];
 }
 
-function toBody(m: Mat3, v: [number, number, number]): [number, number, number] {
-  const t = transpose(m);
+/** v_body = R v_device, R the truth's deviceToBody. */
+function toBody(r: Mat3, v: [number, number, number]): [number, number, number] {
   return [
-    t[0]! * v[0] + t[1]! * v[1] + t[2]! * v[2],
-    t[3]! * v[0] + t[4]! * v[1] + t[5]! * v[2],
-    t[6]! * v[0] + t[7]! * v[1] + t[8]! * v[2],
+    r[0]! * v[0] + r[1]! * v[1] + r[2]! * v[2],
+    r[3]! * v[0] + r[4]! * v[1] + r[5]! * v[2],
+    r[6]! * v[0] + r[7]! * v[1] + r[8]! * v[2],
   ];
 }
 
@@ -72,7 +64,7 @@ test('|a| is 1 g at rest once the configured offset and gain are removed, and no
 
 test('body-frame roll of every settled bout matches its label and its settled roll', () => {
   const night = rec.truth.nights[0]!;
-  const m = rec.truth.mounting.initial;
+  const m = rec.truth.mounting.initial.deviceToBody;
   expect(rec.truth.mounting.changes).toEqual([]);
   const dt = 1000 / rec.rateHz;
   for (const bout of night.bouts) {
@@ -99,7 +91,7 @@ test('body-frame roll of every settled bout matches its label and its settled ro
 test('the gyroscope integrates to the roll change of every turn', () => {
   const night = rec.truth.nights[0]!;
   const gyro = rec.truth.sensor.gyro!;
-  const m = rec.truth.mounting.initial;
+  const m = rec.truth.mounting.initial.deviceToBody;
   const s = gyro.scaleMdps / 1000;
   const dt = 1 / rec.rateHz;
   const truthRoll = rec.samples.truth!.rollDeg;
