@@ -252,9 +252,10 @@ class FleetDevice {
   pump(now: number): void {
     const f = this.fleet;
     if (f.stopping) return;
-    const dataClock = f.dataClock(now, this.device.startMs);
+    const clock = f.deviceClock(now, this.device.startMs);
+    const dataClock = Math.min(clock, f.endMs);
     if (f.options.realism?.reconnectEveryS) {
-      const inOutage = this.device.outagesBetween(dataClock, dataClock + 1).some((o) => o.start <= dataClock);
+      const inOutage = this.device.outagesBetween(clock, clock + 1).some((o) => o.start <= clock);
       if (inOutage && !this.offline && this.progress.connected) this.goOffline();
       else if (!inOutage && this.offline) this.goOnline(now);
     }
@@ -425,11 +426,14 @@ export class DeviceFleet {
     return t;
   }
 
-  /** How far a device's data has got: `speed` times the wall time since start, never past now or endMs. */
-  dataClock(now: number, deviceStartMs: number): number {
+  /**
+   * A device's clock: `speed` times the wall time since start, never past now. Data stops at endMs, but the clock
+   * runs on, so an outage that spans the end of the data still ends.
+   */
+  deviceClock(now: number, deviceStartMs: number): number {
     const elapsed = now - this.wallStart;
     const replayed = this.speed === Number.POSITIVE_INFINITY ? now : deviceStartMs + this.speed * elapsed;
-    return Math.min(now, replayed, this.endMs);
+    return Math.min(now, replayed);
   }
 
   /** Connects every device (a few at a time), then starts publishing. */
