@@ -1,6 +1,7 @@
 // Every restpose command registers itself here; add a file under commands/ and one line below.
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze.js';
+import { registerGenerate } from './generate.js';
 import { registerLink } from './link.js';
 import { registerSimulate } from './simulate.js';
 import { registerIngestAndApi, registerStart } from './start.js';
@@ -12,5 +13,6 @@ export const registerCommands: Array<(program: Command) => void> = [
   registerSimulate,
   registerAnalyze,
   registerValidate,
+  registerGenerate,
   registerLink,
 ];
