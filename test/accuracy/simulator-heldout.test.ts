@@ -7,6 +7,7 @@
 import { agreement, analyzeRecording, POSTURE_LABELS } from '@restpose/signal';
 import { accelerationG, angularRateDps, epochLabels, FLAG_TRANSITION, simulateRecording } from '@restpose/simulator';
 
+/** The seeds the engine was tuned on; never among the held-out ones. */
 const DEVELOPMENT_SEEDS = [1, 2, 3, 4, 5];
 const HELD_OUT_SEEDS = [9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010];
 
