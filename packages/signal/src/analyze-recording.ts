@@ -72,7 +72,10 @@ export function analyzeRecording(rec: Recording, options: AnalyzeOptions = {}): 
   const total = segments.reduce((s, g) => s + g.ax.length, 0);
 
   // First pass: device-frame one-second sums for calibration and the mounting estimate.
-  const raw = new TickAccumulator(origin, IDENTITY, NO_CALIBRATION, { summariesOnly: true });
+  const last = segments[segments.length - 1]!;
+  const lastSample = last.t0 + ((last.ax.length - 1) * 1000) / rateHz;
+  const seconds = (lastSample - origin) / 1000 + 2;
+  const raw = new TickAccumulator(origin, IDENTITY, NO_CALIBRATION, { summariesOnly: true, capacitySeconds: seconds });
   for (const seg of segments) raw.push(seg);
   raw.flush();
   const calibration: CalibrationReport = options.calibrate === false ? calibrationDisabled() : autocalibrate(raw.table);
@@ -92,6 +95,8 @@ export function analyzeRecording(rec: Recording, options: AnalyzeOptions = {}): 
     night: options.night,
     morning: options.morning,
     nonWear: options.nonWear,
+    // The analyzer keeps about a day of summaries however long the recording.
+    expectedSeconds: Math.min(seconds, 30 * 3600),
   });
   const epochs: AnalyzedEpoch[] = [];
   const nights: NightResult[] = [];
@@ -125,7 +130,6 @@ export function analyzeRecording(rec: Recording, options: AnalyzeOptions = {}): 
   }
   collect(analyzer.finish());
 
-  const last = segments[segments.length - 1]!;
   const inNonWear = (e: AnalyzedEpoch) =>
     nonWear.some((nw) => e.start < nw.end && e.start + e.durationS * 1000 > nw.start);
   return {
@@ -138,7 +142,7 @@ export function analyzeRecording(rec: Recording, options: AnalyzeOptions = {}): 
       inputRateHz: inputRate,
       epochSeconds,
       firstSample: origin,
-      lastSample: last.t0 + ((last.ax.length - 1) * 1000) / rateHz,
+      lastSample,
       samples: rec.t.length,
       gyroscope: rec.gx !== undefined,
     },

@@ -41,6 +41,8 @@ export interface AnalyzerOptions {
   night?: NightOptions;
   morning?: MorningOptions;
   nonWear?: NonWearOptions;
+  /** Seconds of data expected, when known (a whole recording), to size the one-second summaries up front. */
+  expectedSeconds?: number;
 }
 
 export interface AnalyzerOutput {
@@ -81,7 +83,9 @@ export class StreamingAnalyzer {
 
   private reset(): void {
     const o = this.options;
-    this.acc = new TickAccumulator(o.originMs, o.mounting, o.calibration ?? NO_CALIBRATION);
+    this.acc = new TickAccumulator(o.originMs, o.mounting, o.calibration ?? NO_CALIBRATION, {
+      capacitySeconds: o.expectedSeconds,
+    });
     this.hysteresis = new PostureHysteresis(o.hysteresisMargin);
     this.ruleHysteresis = new PostureHysteresis(o.hysteresisMargin);
     this.beds = new BedPeriodTracker(o.night);

@@ -480,10 +480,11 @@ export class TickAccumulator {
     originMs: number,
     mounting: Mat3,
     calibration: Calibration = NO_CALIBRATION,
-    options: { maxGapMs?: number; summariesOnly?: boolean } = {},
+    options: { maxGapMs?: number; summariesOnly?: boolean; capacitySeconds?: number } = {},
   ) {
     this.summariesOnly = options.summariesOnly ?? false;
-    this.table = new TickTable(originMs);
+    // Sized up front when the length is known (a whole recording): no growing copies, no garbage.
+    this.table = new TickTable(originMs, Math.max(16, Math.ceil(options.capacitySeconds ?? 1024)));
     this.p.set(mounting, 0);
     this.p.set(calibration.offset, P_OFF);
     this.p.set(calibration.scale, P_SCALE);
