@@ -592,6 +592,11 @@ export class TickAccumulator {
     c.magMean[r] = magMean;
     c.magSd[r] = Math.sqrt(Math.max(0, st[SMAG2]! / n - magMean * magMean));
     c.enmo[r] = st[SENMO]! / n;
+    if (this.summariesOnly) {
+      // The first pass has no angles; its angle columns stay unset and are never read.
+      clearTick(st);
+      return;
+    }
     const sagMin = Math.min(atanDeg(st[UMIN]!), st[AMIN]!);
     const sagMax = Math.max(atanDeg(st[UMAX]!), st[AMAX]!);
     const froMin = atanDeg(st[VMIN]!);
