@@ -1,5 +1,5 @@
 // The streaming analyzer: push sample batches in time order, get completed epochs back at once (at most one epoch
-// of delay), nights when their final rise is confirmed, mornings when their reference day is complete. Pure and
+// of delay), nights when their final rise is confirmed, mornings when their reference period ends. Pure and
 // deterministic; memory is bounded by the ticks and epochs that open nights and mornings still need.
 import { type EpochSummary, featureMatrix, summarizeEpoch } from './features.js';
 import { computeMorning, DEFAULT_REFERENCE_TO_HOURS, type MorningOptions, type MorningResult } from './morning.js';
