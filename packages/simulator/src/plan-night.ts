@@ -405,7 +405,7 @@ function abortedTurns(
 ): AbortedTurn[] {
   const out: AbortedTurn[] = [];
   const rate = perHour / 3_600_000;
-  for (let t = start - Math.log(1 - rng.next()) / rate; t < end; t -= Math.log(1 - rng.next()) / rate) {
+  for (let t = start + expGap(rate, rng); t < end; t += expGap(rate, rng)) {
     const ev = {
       at: t,
       rollDeg: (rng.chance(0.5) ? 1 : -1) * rng.uniform(25, 60),
@@ -420,6 +420,11 @@ function abortedTurns(
   return out;
 }
 
+/** Time to the next event of a Poisson process (rate per ms). */
+function expGap(rate: number, rng: Random): number {
+  return -Math.log(1 - rng.next()) / rate;
+}
+
 /** Repositionings and aborted turns in time order; an event that would start inside the previous one waits. */
 function mergeEvents(repositions: number[], aborted: AbortedTurn[]): Array<number | AbortedTurn> {
   if (aborted.length === 0) return repositions;
@@ -431,7 +436,7 @@ function mergeEvents(repositions: number[], aborted: AbortedTurn[]): Array<numbe
 /** A bed partner's movements: the mattress rocks and shakes the trunk (overlays like limb movements, larger). */
 function addPartnerMovements(out: Twitch[], from: number, to: number, perHour: number, rng: Random): void {
   const rate = perHour / 3_600_000;
-  for (let t = from - Math.log(1 - rng.next()) / rate; t < to - 20 * SEC; t -= Math.log(1 - rng.next()) / rate) {
+  for (let t = from + expGap(rate, rng); t < to - 20 * SEC; t += expGap(rate, rng)) {
     const tilt = () => (rng.chance(0.5) ? 1 : -1) * rng.uniform(1, 3);
     const shake = () => rng.normal(0, 0.06);
     out.push({
