@@ -47,6 +47,9 @@ export const MODEL_INPUT_NAMES = [
   'upCorrection90',
   'rollOffset45',
   'rollEvidence',
+  'rSinRoll',
+  'rCosRoll',
+  'recentOffset45',
 ] as const;
 export const MODEL_INPUT_COUNT = MODEL_INPUT_NAMES.length;
 
@@ -75,13 +78,17 @@ export const CONTEXT_PARAMS = {
   voteDecay: 0.8,
   /** Weight of the prior vote at offset 0. */
   priorVote: 1.5,
+  /** A second, quicker estimate (follows a slip after a vote or two; noisier): its decay and prior. */
+  recentVoteDecay: 0.4,
+  recentPriorVote: 0.5,
   /** Concentration of a vote's kernel over 4 x roll (2: about 10 degrees of roll). */
   kappa: 2,
 } as const;
 
 interface Vote {
   rollDeg: number;
-  weight: number;
+  /** Newer votes since this one. */
+  age: number;
 }
 
 interface Stretch {
@@ -96,6 +103,7 @@ export class PostureContext {
   private votes: Vote[] = [];
   private stretch: Stretch | null = null;
   private offsetDeg = 0;
+  private recentOffsetDeg = 0;
   private offsetDirty = false;
 
   constructor(private readonly p = CONTEXT_PARAMS) {}
@@ -165,6 +173,10 @@ export class PostureContext {
     const rm = atan2(cm[2]!, cm[0]!) - offset;
     out[o + 16] = sin(rm);
     out[o + 17] = cos(rm);
+    const rr = atan2(cm[2]!, cm[0]!) - this.recentOffsetDeg / DEG;
+    out[o + 26] = sin(rr);
+    out[o + 27] = cos(rr);
+    out[o + 28] = this.recentOffsetDeg / 45;
     out[o + 18] = features[f + F.meanNorm]!;
     out[o + 19] = magSd;
     out[o + 20] = features[f + F.enmo]!;
@@ -176,8 +188,13 @@ export class PostureContext {
   }
 
   /** Current estimates, for reports and tests. */
-  get state(): { uprightReference: number[]; rollOffsetDeg: number; votes: number } {
-    return { uprightReference: this.reference(), rollOffsetDeg: this.offsetDeg, votes: this.votes.length };
+  get state(): { uprightReference: number[]; rollOffsetDeg: number; recentRollOffsetDeg: number; votes: number } {
+    return {
+      uprightReference: this.reference(),
+      rollOffsetDeg: this.offsetDeg,
+      recentRollOffsetDeg: this.recentOffsetDeg,
+      votes: this.votes.length,
+    };
   }
 
   private reference(): number[] {
@@ -188,27 +205,39 @@ export class PostureContext {
     const s = this.stretch;
     this.stretch = null;
     if (!s || s.seconds < this.p.stretchMinS) return;
-    for (const v of this.votes) v.weight *= this.p.voteDecay;
-    this.votes = this.votes.filter((v) => v.weight > 0.01);
-    this.votes.push({ rollDeg: atan2(s.sin, s.cos) * DEG, weight: 1 });
+    for (const v of this.votes) v.age++;
+    // Votes older than this weigh under 1% in the slower estimate.
+    this.votes = this.votes.filter((v) => v.age < 21);
+    this.votes.push({ rollDeg: atan2(s.sin, s.cos) * DEG, age: 0 });
     this.offsetDirty = true;
   }
 
   private voteWeight(): number {
     let w = 0;
-    for (const v of this.votes) w += v.weight;
+    for (const v of this.votes) w += this.p.voteDecay ** v.age;
     if (this.stretch) w += min(1, this.stretch.seconds / 600);
     return w;
   }
 
   private estimateOffset(): void {
     this.offsetDirty = false;
-    const k = this.p.kappa;
-    const all: Vote[] = [{ rollDeg: 0, weight: this.p.priorVote }, ...this.votes];
     const s = this.stretch;
-    if (s && s.seconds >= this.p.stretchMinS) {
-      all.push({ rollDeg: atan2(s.sin, s.cos) * DEG, weight: min(1, s.seconds / 600) });
-    }
+    const open =
+      s && s.seconds >= this.p.stretchMinS
+        ? { rollDeg: atan2(s.sin, s.cos) * DEG, weight: min(1, s.seconds / 600) }
+        : null;
+    const weighted = (decay: number, prior: number) => [
+      { rollDeg: 0, weight: prior },
+      ...this.votes.map((v) => ({ rollDeg: v.rollDeg, weight: decay ** v.age })),
+      ...(open ? [open] : []),
+    ];
+    this.offsetDeg = this.mode(weighted(this.p.voteDecay, this.p.priorVote));
+    this.recentOffsetDeg = this.mode(weighted(this.p.recentVoteDecay, this.p.recentPriorVote));
+  }
+
+  /** The offset in [-45, 45) with the highest kernel score over 4 x roll. */
+  private mode(all: Array<{ rollDeg: number; weight: number }>): number {
+    const k = this.p.kappa;
     let best = 0;
     let bestScore = -1;
     for (let phi = -45; phi < 45; phi++) {
@@ -220,7 +249,7 @@ export class PostureContext {
         bestScore = score;
       }
     }
-    this.offsetDeg = best;
+    return best;
   }
 }
 

@@ -56,7 +56,11 @@ export function analyzeNight(
   const orientation: AnalyzeOptions['orientation'] =
     scenario.misconfiguredDeg === null
       ? 'auto'
-      : (misconfiguredMounting(seed, rec.truth.mounting.initial.deviceToBody, scenario.misconfiguredDeg) as unknown as Mat3);
+      : (misconfiguredMounting(
+          seed,
+          rec.truth.mounting.initial.deviceToBody,
+          scenario.misconfiguredDeg,
+        ) as unknown as Mat3);
   const analysis = analyzeRecording(
     { t, ax: acc.x, ay: acc.y, az: acc.z, ...(gyro ? { gx: gyro.x, gy: gyro.y, gz: gyro.z } : {}) },
     { orientation, epochSeconds, model },

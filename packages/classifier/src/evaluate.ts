@@ -3,7 +3,7 @@
 // after its own hysteresis, exactly as `restpose analyze` reports them.
 import { type Agreement, agreement, analyzeRecording, POSTURE_LABELS, type PostureModel } from '@restpose/signal';
 import { analyzeNight, type NightOptions } from './dataset.js';
-import { haptClass, type HaptRecording } from './hapt.js';
+import { type HaptRecording, haptClass } from './hapt.js';
 import { CONDITIONS, type ConditionName } from './scenarios.js';
 
 export interface SeedOutcome {

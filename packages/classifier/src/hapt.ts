@@ -27,7 +27,13 @@ export interface HaptRecording {
 export function loadHapt(dir = haptDir(), t0 = Date.UTC(2026, 0, 1, 12)): HaptRecording[] {
   const byExp = new Map<number, { user: number; segments: HaptRecording['segments'] }>();
   for (const line of readFileSync(join(dir, 'labels.txt'), 'utf8').trim().split('\n')) {
-    const [exp, user, activity, start, end] = line.trim().split(/\s+/).map(Number) as [number, number, number, number, number];
+    const [exp, user, activity, start, end] = line.trim().split(/\s+/).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const e = byExp.get(exp) ?? { user, segments: [] };
     e.segments.push({ activity, start: start - 1, end: end - 1 });
     byExp.set(exp, e);

@@ -2,8 +2,8 @@
 // `pnpm bench classify`). Timing only: no assertions anywhere depend on it.
 import { type AnalyzedEpoch, angleRule, EPOCH_FEATURE_COUNT, featureMatrix } from '@restpose/signal';
 import * as tf from '@tensorflow/tfjs';
-import type { InferenceCost } from './model-card.js';
 import type { PostureNet } from './model.js';
+import type { InferenceCost } from './model-card.js';
 
 function timeUs(runs: number, fn: () => void): number {
   fn(); // warm-up

@@ -24,7 +24,9 @@ export function evaluateArtifact(net: PostureNet, dir: string, options: ReportOp
   const log = options.onProgress ?? (() => {});
   const conditions = (options.conditions ?? CONDITION_NAMES).map((c) => {
     const result = evaluateCondition(c, options.seeds, net.postureModel());
-    log(`${c}: rule ${pctOf(result.rule.accuracy)}, model ${pctOf(result.model.accuracy)} over ${result.rule.n} epochs`);
+    log(
+      `${c}: rule ${pctOf(result.rule.accuracy)}, model ${pctOf(result.model.accuracy)} over ${result.rule.n} epochs`,
+    );
     return result;
   });
   const hdir = options.hapt ?? haptDir();

@@ -27,7 +27,11 @@ export const CONDITIONS = {
   misconfigured: { recording: { mounting: placement }, misconfiguredDeg: 20 },
   /** Half the bouts three-quarter, settled 36-44 degrees off nominal: 1-9 degrees inside their sector. */
   'three-quarter': {
-    recording: { mounting: placement, person: { lying: { threeQuarterProb: 0.5 } }, hardship: { threeQuarterDeg: [36, 44] } },
+    recording: {
+      mounting: placement,
+      person: { lying: { threeQuarterProb: 0.5 } },
+      hardship: { threeQuarterDeg: [36, 44] },
+    },
     misconfiguredDeg: null,
   },
   /** Two slips a night on average during turns, 20 degrees SD about the spine (7 about the anterior axis). */

@@ -56,3 +56,16 @@ export async function resolvePostureModel(
   const net = await loadNet(dir, backend, source, logger);
   return { model: net.postureModel(), net };
 }
+
+/** `start` and `ingest`: the posture model of the live epochs. */
+export const postureSettings = {
+  postureModel: {
+    flag: 'posture-model',
+    env: 'RESTPOSE_POSTURE_MODEL',
+    describe:
+      'posture model of the live epochs: auto (the learned model in models/posture when present, else the rule), rule, posture, or a model directory',
+    default: 'auto',
+    schema: modelChoice,
+  },
+  tfBackend: backendSetting,
+};

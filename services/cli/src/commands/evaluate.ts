@@ -1,6 +1,12 @@
 // `restpose evaluate`: the posture model against the angle rule on held-out simulator seeds per condition and on
 // UCI HAPT (when present); rewrites the model's evaluation.json and MODEL_CARD.md, or prints the summary.
-import { CONDITION_NAMES, type ConditionName, DEFAULT_MODEL_DIR, evaluateArtifact, writeReport } from '@restpose/classifier';
+import {
+  CONDITION_NAMES,
+  type ConditionName,
+  DEFAULT_MODEL_DIR,
+  evaluateArtifact,
+  writeReport,
+} from '@restpose/classifier';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
@@ -13,7 +19,10 @@ const conditions = z.string().transform((v, ctx) => {
   const list = v === 'all' ? CONDITION_NAMES : v.split(',').map((c) => c.trim());
   const bad = list.filter((c) => !CONDITION_NAMES.includes(c as ConditionName));
   if (bad.length) {
-    ctx.addIssue({ code: 'custom', message: `unknown condition ${bad[0]}: expected all or some of ${CONDITION_NAMES}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown condition ${bad[0]}: expected all or some of ${CONDITION_NAMES}`,
+    });
     return z.NEVER;
   }
   return list as ConditionName[];
@@ -73,7 +82,11 @@ export function registerEvaluate(program: Command): void {
         rule: { accuracy: c.rule.accuracy, macroF1: c.rule.macroF1, kappa: c.rule.kappa },
         model: { accuracy: c.model.accuracy, macroF1: c.model.macroF1, kappa: c.model.kappa },
       })),
-      hapt: report.hapt && { epochs: report.hapt.rule.n, rule: report.hapt.rule.accuracy, model: report.hapt.model.accuracy },
+      hapt: report.hapt && {
+        epochs: report.hapt.rule.n,
+        rule: report.hapt.rule.accuracy,
+        model: report.hapt.model.accuracy,
+      },
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   });

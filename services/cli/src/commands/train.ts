@@ -112,7 +112,9 @@ export function registerTrain(program: Command): void {
       backend: currentBackend(),
       seconds: { data: Math.round(result.seconds.data), fit: Math.round(result.seconds.fit) },
     });
-    log(`wrote ${version} to ${config.out} (data ${result.seconds.data.toFixed(0)} s, fit ${result.seconds.fit.toFixed(0)} s)`);
+    log(
+      `wrote ${version} to ${config.out} (data ${result.seconds.data.toFixed(0)} s, fit ${result.seconds.fit.toFixed(0)} s)`,
+    );
     if (config.evaluate) {
       // Evaluate what was written: loading it again checks the artifact.
       const net = await loadNet(config.out, config.backend, '--out');
