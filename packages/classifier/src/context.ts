@@ -5,58 +5,47 @@
 // - The upright reference: the mean gravity direction of walking-like epochs (walking is upright, as in ActiPASS).
 //   A mounting that is tilted on the body, or configured wrong, shows as walking that is not along +y; the
 //   rotation taking the reference to +y corrects the tilt part of the error.
-// - The roll offset: people lie near four nominal rolls (supine 0, left 90, prone 180, right -90), so lying rolls
-//   taken modulo 90 degrees cluster around the error of the mounting about the spine, which gravity cannot show
-//   while upright. Each settled lying stretch votes once (a long bout is one vote, so one three-quarter bout does
-//   not drag the estimate), older votes fade so a sensor that slips overnight is followed, and a prior vote at 0
-//   keeps a configured or estimated mounting unless the night says otherwise. The offset is the mode of the votes
-//   on a 1-degree grid (robust to three-quarter bouts, which sit 25-45 degrees off their nominal roll).
+// - The roll offset: the error of the mounting about the spine, which gravity cannot show while upright. People
+//   settle near four nominal rolls (supine 0, left 90, prone 180, right -90), so the settled roll of each still
+//   lying stretch is evidence about the offset modulo 90 degrees. A Bayesian filter on a 1-degree grid keeps the
+//   posterior of the offset: each stretch multiplies in its likelihood (a position near its nominal roll, or -
+//   three-quarter positions, habits - anywhere: a mixture), and before each stretch a small hazard lets the offset
+//   jump (the sensor slipped during the turn). From the posterior come, per epoch, the probability of each lying
+//   sector for the epoch's roll (averaged over the offset), the most likely offset and how sure it is.
 //
-// The model gets the raw epoch features, the corrected ones and how much evidence stands behind each correction,
-// and learns how far to trust them.
+// The model gets tilts, the sector probabilities and movement features, not raw directions or rolls: with those it
+// learned the rolls of the training nights' people (on validation nights it did worse than its own inputs).
 import { EPOCH_FEATURE_COUNT, type EpochSummary } from '@restpose/signal';
 
-const { atan2, sqrt, exp, cos, sin, acos, abs, min, max, PI } = Math;
+const { atan2, sqrt, exp, cos, sin, acos, abs, min, max, log, PI } = Math;
 const DEG = 180 / PI;
 
-/** Inputs of the model, in order. Raw = body frame from the mounting; corrected = after both references. */
+/** Inputs of the model, in order. Raw = body frame from the mounting; corrected = after the upright reference. */
 export const MODEL_INPUT_NAMES = [
-  'gx',
-  'gy',
-  'gz',
-  'medX',
-  'medY',
-  'medZ',
+  /** Tilt of the spine from vertical / 90: as measured, after the upright reference, and of the median direction. */
   'tilt90',
-  'sinRoll',
-  'cosRoll',
-  'cx',
-  'cy',
-  'cz',
   'cTilt90',
-  'cSinRoll',
-  'cCosRoll',
   'cmTilt90',
-  'cmSinRoll',
-  'cmCosRoll',
+  /** Probability of each lying sector for the (corrected, median) roll, over the offset posterior. */
+  'pSupine',
+  'pProne',
+  'pLeft',
+  'pRight',
   'meanNorm',
   'magSd',
   'enmo',
   'spread90',
   'speed100',
+  /** Angle of the upright correction / 90, and the posterior SD of the roll offset / 45. */
   'upCorrection90',
-  'rollOffset45',
-  'rollEvidence',
-  'rSinRoll',
-  'rCosRoll',
-  'recentOffset45',
+  'rollOffsetSd45',
 ] as const;
 export const MODEL_INPUT_COUNT = MODEL_INPUT_NAMES.length;
 
 // Feature columns of @restpose/signal's EPOCH_FEATURE_NAMES used here.
 const F = { gx: 0, gy: 1, gz: 2, meanNorm: 6, magSd: 7, enmo: 8, spread90: 9, speed100: 10, medX: 12 } as const;
 
-/** Tunables of the context, fixed before training (development seeds only). */
+/** Tunables of the context, fixed before training (validation seeds only). */
 export const CONTEXT_PARAMS = {
   /** SD of |a| above which an epoch counts as walking-like, g. */
   walkMagSdG: 0.08,
@@ -66,30 +55,24 @@ export const CONTEXT_PARAMS = {
   walkMemoryS: 1800,
   /** Weight of the prior (+y) in seconds of walking. */
   walkPriorS: 60,
-  /** Lying for the roll votes: corrected tilt above this, degrees; still: direction spread and |a| SD below. */
+  /** Lying for the roll evidence: corrected tilt above this, degrees; still: direction spread and |a| SD below. */
   lyingTiltDeg: 65,
   stillSpreadDeg: 10,
   stillMagSdG: 0.05,
   /** A still lying epoch this far from the open stretch's mean roll starts a new stretch, degrees. */
   stretchBreakDeg: 10,
-  /** A stretch votes once it lasts this long, s. */
+  /** A stretch counts as evidence once it lasts this long, s. */
   stretchMinS: 60,
-  /** Each new vote multiplies the older ones by this. */
-  voteDecay: 0.8,
-  /** Weight of the prior vote at offset 0. */
-  priorVote: 1.5,
-  /** A second, quicker estimate (follows a slip after a vote or two; noisier): its decay and prior. */
-  recentVoteDecay: 0.4,
-  recentPriorVote: 0.5,
-  /** Concentration of a vote's kernel over 4 x roll (2: about 10 degrees of roll). */
-  kappa: 2,
+  /** Prior SD of the offset, degrees (a mounting is usually right to within a few degrees). */
+  priorSdDeg: 12,
+  /** Settled positions lie near their nominal roll with this SD (habits), degrees ... */
+  nominalSdDeg: 8,
+  /** ... with this probability; otherwise anywhere (three-quarter positions, unusual habits). */
+  nominalShare: 0.7,
+  /** Probability that the offset jumps (a slip) before a stretch. */
+  hazard: 0.15,
 } as const;
-
-interface Vote {
-  rollDeg: number;
-  /** Newer votes since this one. */
-  age: number;
-}
+export type ContextParams = { [K in keyof typeof CONTEXT_PARAMS]: number };
 
 interface Stretch {
   sin: number;
@@ -97,16 +80,34 @@ interface Stretch {
   seconds: number;
 }
 
+const GRID = 90; // offsets -45..44 degrees
+const SECTORS = [0, 180, 90, -90]; // supine, prone, left, right (POSTURE_LABELS order after upright)
+
 /** The context of one stream (one device, one recording). */
 export class PostureContext {
   private up = [0, 0, 0];
-  private votes: Vote[] = [];
   private stretch: Stretch | null = null;
+  /** Log posterior of the offset (committed evidence only), and the prior. */
+  private readonly logPost = new Float64Array(GRID);
+  private readonly logPrior = new Float64Array(GRID);
+  /** Posterior including the open stretch, normalized (probabilities). */
+  private readonly post = new Float64Array(GRID);
+  private readonly kappa: number;
+  private readonly kernelMean: number;
+  private postDirty = true;
   private offsetDeg = 0;
-  private recentOffsetDeg = 0;
-  private offsetDirty = false;
+  private offsetSdDeg = 0;
 
-  constructor(private readonly p = CONTEXT_PARAMS) {}
+  constructor(private readonly p: ContextParams = CONTEXT_PARAMS) {
+    // von Mises concentration on 4 x roll for the nominal SD; the kernel's mean over the circle (I0(k) e^-k).
+    const s4 = (4 * p.nominalSdDeg) / DEG;
+    this.kappa = 1 / (s4 * s4);
+    let m = 0;
+    for (let k = 0; k < 360; k++) m += exp(this.kappa * (cos((k * PI) / 180) - 1));
+    this.kernelMean = m / 360;
+    for (let j = 0; j < GRID; j++) this.logPrior[j] = -0.5 * ((j - 45) / p.priorSdDeg) ** 2;
+    this.logPost.set(this.logPrior);
+  }
 
   /**
    * Updates the context with epoch row `i` of `features` (EPOCH_FEATURE_NAMES order) and writes the model inputs
@@ -130,7 +131,7 @@ export class PostureContext {
     const c = alignToY(ref, g);
     const cm = alignToY(ref, m);
 
-    // Roll votes from still lying stretches.
+    // Roll evidence from still lying stretches.
     const tilt = tiltDeg(c);
     if (tilt > p.lyingTiltDeg && spreadDeg < p.stillSpreadDeg && magSd < p.stillMagSdG) {
       const roll = atan2(c[2]!, c[0]!);
@@ -143,114 +144,113 @@ export class PostureContext {
         this.closeStretch();
         this.stretch = { sin: sin(roll) * epoch.durationS, cos: cos(roll) * epoch.durationS, seconds: epoch.durationS };
       }
-      this.offsetDirty = true;
+      this.postDirty = true;
     } else if (tilt < 45) {
       // Up: the lying stretch is over. (Restless epochs while lying neither add to it nor end it.)
       this.closeStretch();
     }
-    if (this.offsetDirty) this.estimateOffset();
+    if (this.postDirty) this.updatePosterior();
 
     const o = i * MODEL_INPUT_COUNT;
-    const offset = this.offsetDeg / DEG;
-    out[o] = g[0]!;
-    out[o + 1] = g[1]!;
-    out[o + 2] = g[2]!;
-    out[o + 3] = m[0]!;
-    out[o + 4] = m[1]!;
-    out[o + 5] = m[2]!;
-    out[o + 6] = tiltDeg(g) / 90;
-    const r = atan2(g[2]!, g[0]!);
-    out[o + 7] = sin(r);
-    out[o + 8] = cos(r);
-    out[o + 9] = c[0]!;
-    out[o + 10] = c[1]!;
-    out[o + 11] = c[2]!;
-    out[o + 12] = tilt / 90;
-    const rc = atan2(c[2]!, c[0]!) - offset;
-    out[o + 13] = sin(rc);
-    out[o + 14] = cos(rc);
-    out[o + 15] = tiltDeg(cm) / 90;
-    const rm = atan2(cm[2]!, cm[0]!) - offset;
-    out[o + 16] = sin(rm);
-    out[o + 17] = cos(rm);
-    const rr = atan2(cm[2]!, cm[0]!) - this.recentOffsetDeg / DEG;
-    out[o + 26] = sin(rr);
-    out[o + 27] = cos(rr);
-    out[o + 28] = this.recentOffsetDeg / 45;
-    out[o + 18] = features[f + F.meanNorm]!;
-    out[o + 19] = magSd;
-    out[o + 20] = features[f + F.enmo]!;
-    out[o + 21] = spreadDeg / 90;
-    out[o + 22] = features[f + F.speed100]!;
-    out[o + 23] = angleDeg(ref, [0, 1, 0]) / 90;
-    out[o + 24] = this.offsetDeg / 45;
-    out[o + 25] = 1 - exp(-this.voteWeight() / 2);
+    out[o] = tiltDeg(g) / 90;
+    out[o + 1] = tilt / 90;
+    out[o + 2] = tiltDeg(cm) / 90;
+    this.sectorProbabilities(atan2(cm[2]!, cm[0]!) * DEG, out, o + 3);
+    out[o + 7] = features[f + F.meanNorm]!;
+    out[o + 8] = magSd;
+    out[o + 9] = features[f + F.enmo]!;
+    out[o + 10] = spreadDeg / 90;
+    out[o + 11] = features[f + F.speed100]!;
+    out[o + 12] = angleDeg(ref, [0, 1, 0]) / 90;
+    out[o + 13] = this.offsetSdDeg / 45;
   }
 
   /** Current estimates, for reports and tests. */
-  get state(): { uprightReference: number[]; rollOffsetDeg: number; recentRollOffsetDeg: number; votes: number } {
-    return {
-      uprightReference: this.reference(),
-      rollOffsetDeg: this.offsetDeg,
-      recentRollOffsetDeg: this.recentOffsetDeg,
-      votes: this.votes.length,
-    };
+  get state(): { uprightReference: number[]; rollOffsetDeg: number; rollOffsetSdDeg: number } {
+    return { uprightReference: this.reference(), rollOffsetDeg: this.offsetDeg, rollOffsetSdDeg: this.offsetSdDeg };
   }
 
   private reference(): number[] {
     return unit(this.up[0]!, this.up[1]! + this.p.walkPriorS, this.up[2]!);
   }
 
+  /** Log-likelihood of the offset at grid point j for a settled roll (degrees), weight w in [0, 1]. */
+  private logLik(rollDeg: number, j: number, w: number): number {
+    const k = this.kappa;
+    const kernel = exp(k * (cos((4 * (rollDeg - (j - 45))) / DEG) - 1));
+    const share = this.p.nominalShare;
+    return w * log(share * kernel + (1 - share) * this.kernelMean);
+  }
+
   private closeStretch(): void {
     const s = this.stretch;
     this.stretch = null;
     if (!s || s.seconds < this.p.stretchMinS) return;
-    for (const v of this.votes) v.age++;
-    // Votes older than this weigh under 1% in the slower estimate.
-    this.votes = this.votes.filter((v) => v.age < 21);
-    this.votes.push({ rollDeg: atan2(s.sin, s.cos) * DEG, age: 0 });
-    this.offsetDirty = true;
+    // The offset may have jumped since the last stretch (a slip during the turn): mix in the prior.
+    const post = normalized(this.logPost);
+    const h = this.p.hazard;
+    const prior = normalized(this.logPrior);
+    const roll = atan2(s.sin, s.cos) * DEG;
+    for (let j = 0; j < GRID; j++) this.logPost[j] = log((1 - h) * post[j]! + h * prior[j]!) + this.logLik(roll, j, 1);
+    this.postDirty = true;
   }
 
-  private voteWeight(): number {
-    let w = 0;
-    for (const v of this.votes) w += this.p.voteDecay ** v.age;
-    if (this.stretch) w += min(1, this.stretch.seconds / 600);
-    return w;
-  }
-
-  private estimateOffset(): void {
-    this.offsetDirty = false;
+  private updatePosterior(): void {
+    this.postDirty = false;
     const s = this.stretch;
-    const open =
-      s && s.seconds >= this.p.stretchMinS
-        ? { rollDeg: atan2(s.sin, s.cos) * DEG, weight: min(1, s.seconds / 600) }
-        : null;
-    const weighted = (decay: number, prior: number) => [
-      { rollDeg: 0, weight: prior },
-      ...this.votes.map((v) => ({ rollDeg: v.rollDeg, weight: decay ** v.age })),
-      ...(open ? [open] : []),
-    ];
-    this.offsetDeg = this.mode(weighted(this.p.voteDecay, this.p.priorVote));
-    this.recentOffsetDeg = this.mode(weighted(this.p.recentVoteDecay, this.p.recentPriorVote));
-  }
-
-  /** The offset in [-45, 45) with the highest kernel score over 4 x roll. */
-  private mode(all: Array<{ rollDeg: number; weight: number }>): number {
-    const k = this.p.kappa;
+    const open = s && s.seconds >= this.p.stretchMinS;
+    const roll = open ? atan2(s.sin, s.cos) * DEG : 0;
+    const w = open ? min(1, s.seconds / 600) : 0;
     let best = 0;
-    let bestScore = -1;
-    for (let phi = -45; phi < 45; phi++) {
-      let score = 0;
-      for (const v of all) score += v.weight * exp(k * (cos((4 * (v.rollDeg - phi)) / DEG) - 1));
-      // Ties go to the smaller correction.
-      if (score > bestScore + 1e-12 || (abs(score - bestScore) <= 1e-12 && abs(phi) < abs(best))) {
-        best = phi;
-        bestScore = score;
+    let top = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < GRID; j++) {
+      this.post[j] = this.logPost[j]! + (open ? this.logLik(roll, j, w) : 0);
+      if (this.post[j]! > top) {
+        top = this.post[j]!;
+        best = j;
       }
     }
-    return best;
+    let total = 0;
+    for (let j = 0; j < GRID; j++) total += this.post[j] = exp(this.post[j]! - top);
+    // Circular mean and SD around the mode (the grid spans one period of 90 degrees).
+    let variance = 0;
+    for (let j = 0; j < GRID; j++) {
+      this.post[j]! /= total;
+      const d = wrap90(j - best);
+      variance += this.post[j]! * d * d;
+    }
+    this.offsetDeg = best - 45;
+    this.offsetSdDeg = sqrt(variance);
   }
+
+  /** P(sector) for a roll (degrees) over the offset posterior: supine, prone, left, right at out[o..o+3]. */
+  private sectorProbabilities(rollDeg: number, out: Float32Array, o: number): void {
+    out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
+    for (let j = 0; j < GRID; j++) {
+      const q = this.post[j]!;
+      if (q < 1e-6) continue;
+      const r = wrapDeg(rollDeg - (j - 45));
+      let sector = 0;
+      let nearest = 360;
+      for (let k = 0; k < 4; k++) {
+        const d = abs(wrapDeg(r - SECTORS[k]!));
+        if (d < nearest) {
+          nearest = d;
+          sector = k;
+        }
+      }
+      out[o + sector]! += q;
+    }
+  }
+}
+
+function normalized(logp: Float64Array): Float64Array {
+  let top = Number.NEGATIVE_INFINITY;
+  for (const v of logp) top = max(top, v);
+  const out = logp.map((v) => exp(v - top));
+  let total = 0;
+  for (const v of out) total += v;
+  return out.map((v) => v / total);
 }
 
 function unit(x: number, y: number, z: number): number[] {
@@ -268,6 +268,10 @@ function tiltDeg(v: number[]): number {
 
 function wrapDeg(d: number): number {
   return ((((d + 180) % 360) + 360) % 360) - 180;
+}
+
+function wrap90(d: number): number {
+  return ((((d + 45) % 90) + 90) % 90) - 45;
 }
 
 /** v rotated by the smallest rotation that takes `ref` to +y (Rodrigues). */

@@ -69,7 +69,11 @@ export function misconfiguredMounting(seed: number, trueDeviceToBody: Mat3, deg:
   return multiply(multiply(tilt, aboutSpine), trueDeviceToBody);
 }
 
-/** A training scenario drawn from the seed: each hard condition on about half the time, with wider ranges. */
+/**
+ * A training scenario drawn from the seed: each hard condition on about half the time, over ranges that cover the
+ * evaluation conditions. Slips and misconfigurations stay within what the roll offset can resolve (its evidence is
+ * modulo 90 degrees): larger ones only teach the model labels no input can explain.
+ */
 export function trainingScenario(seed: number): Scenario {
   const r = new Random(deriveSeed(seed, 'classifier-training-scenario'));
   const on = () => r.chance(0.5);
@@ -77,24 +81,24 @@ export function trainingScenario(seed: number): Scenario {
   const threeQuarter = on();
   const restless = on();
   const partner = on();
-  const hiMin = r.uniform(30, 40);
+  const lo = r.uniform(25, 40);
   return {
     recording: {
       mounting: {
         base: 'random',
-        jitterDeg: r.uniform(0, 6),
-        slipsPerNight: slips ? r.uniform(1, 4) : 0,
-        slipDeg: slips ? r.uniform(10, 40) : 8,
+        jitterDeg: r.uniform(0, 5),
+        slipsPerNight: slips ? r.uniform(1, 3) : 0,
+        slipDeg: slips ? r.uniform(8, 22) : 8,
       },
-      person: threeQuarter ? { lying: { threeQuarterProb: r.uniform(0.2, 0.7) } } : undefined,
+      person: threeQuarter ? { lying: { threeQuarterProb: r.uniform(0.2, 0.6) } } : undefined,
       hardship: {
-        threeQuarterDeg: threeQuarter ? [hiMin, r.uniform(hiMin, 44)] : [25, 33],
-        restlessPerHour: restless ? r.uniform(2, 15) : 0,
-        partnerPerHour: partner ? r.uniform(2, 15) : 0,
+        threeQuarterDeg: threeQuarter ? [lo, r.uniform(lo, 44)] : [25, 33],
+        restlessPerHour: restless ? r.uniform(2, 12) : 0,
+        partnerPerHour: partner ? r.uniform(2, 12) : 0,
       },
-      artifactsPerHour: on() ? r.uniform(0.5, 4) : 0,
+      artifactsPerHour: on() ? r.uniform(0.5, 3) : 0,
       sensor: { gyro: on() },
     },
-    misconfiguredDeg: r.chance(0.35) ? r.uniform(5, 25) : null,
+    misconfiguredDeg: r.chance(0.35) ? r.uniform(8, 22) : null,
   };
 }

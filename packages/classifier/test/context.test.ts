@@ -1,5 +1,5 @@
-// The context references: walking sets the upright reference; settled lying stretches vote for the roll offset,
-// modulo 90 degrees, robust to a three-quarter stretch, and the quick estimate follows a slip.
+// The context references: walking sets the upright reference; settled lying stretches update the posterior of the
+// roll offset (modulo 90 degrees), which a single three-quarter stretch does not move, and which follows a slip.
 import { EPOCH_FEATURE_COUNT } from '@restpose/signal';
 import { MODEL_INPUT_COUNT, MODEL_INPUT_NAMES, PostureContext } from '../src/index.js';
 
@@ -35,9 +35,9 @@ test('walking that is not along +y (a tilted mounting) becomes the upright refer
   // Lying supine then reads tilted too; the corrected direction is back to supine.
   const supine = [Math.cos(tilt), Math.sin(tilt), 0];
   const out = feed(ctx, supine, 10);
-  expect(out[col('cx')]!).toBeGreaterThan(0.98);
   expect(out[col('tilt90')]! * 90).toBeLessThan(70);
-  expect(out[col('cTilt90')]! * 90).toBeGreaterThan(80);
+  expect(out[col('cTilt90')]! * 90).toBeGreaterThan(85);
+  expect(out[col('upCorrection90')]! * 90).toBeGreaterThan(20);
 });
 
 test('a mounting turned 20 degrees about the spine shows as a roll offset once several positions have settled', () => {
@@ -48,22 +48,30 @@ test('a mounting turned 20 degrees about the spine shows as a roll offset once s
   }
   expect(ctx.state.rollOffsetDeg).toBeGreaterThanOrEqual(18);
   expect(ctx.state.rollOffsetDeg).toBeLessThanOrEqual(22);
-  // A three-quarter position 30 degrees from supine then reads 30 from nominal after the correction, not 50.
-  const out = feed(ctx, lying(20 + 30), 20);
-  const corrected = Math.atan2(out[col('cSinRoll')]!, out[col('cCosRoll')]!) / RAD;
-  expect(corrected).toBeGreaterThan(25);
-  expect(corrected).toBeLessThan(35);
+  expect(ctx.state.rollOffsetSdDeg).toBeLessThan(5);
+  // A three-quarter position 30 degrees from supine reads 50 (the left sector); over the offset it is supine.
+  const out = feed(ctx, lying(20 + 30), 5);
+  expect(out[col('pSupine')]!).toBeGreaterThan(0.9);
+  expect(out[col('pSupine')]! + out[col('pLeft')]! + out[col('pProne')]! + out[col('pRight')]!).toBeCloseTo(1, 5);
 });
 
 test('one long three-quarter stretch does not move the offset; the prior keeps the mounting', () => {
   const ctx = new PostureContext();
   feed(ctx, lying(0), 30);
   feed(ctx, [0, 1, 0], 1, 0.2);
-  feed(ctx, lying(90 + 33), 240);
-  expect(ctx.state.rollOffsetDeg).toBe(0);
+  const out = feed(ctx, lying(90 + 33), 240);
+  expect(Math.abs(ctx.state.rollOffsetDeg)).toBeLessThanOrEqual(3);
+  expect(out[col('pLeft')]!).toBeGreaterThan(0.9);
 });
 
-test('after a slip the quick estimate follows within two stretches; the slow one needs more', () => {
+test('before any lying evidence the sector probabilities are the prior: clear positions are certain', () => {
+  const ctx = new PostureContext();
+  const out = feed(ctx, lying(-90), 1);
+  expect(out[col('pRight')]!).toBeGreaterThan(0.99);
+  expect(ctx.state.rollOffsetSdDeg).toBeGreaterThan(8); // the prior's spread, about 12 degrees
+});
+
+test('after a slip of 25 degrees the offset follows within a few stretches', () => {
   const ctx = new PostureContext();
   const stretches = (offset: number, rolls: number[]) => {
     for (const roll of rolls) {
@@ -72,10 +80,10 @@ test('after a slip the quick estimate follows within two stretches; the slow one
     }
   };
   stretches(0, [0, 90, 0, -90, 0, 90]);
-  expect(ctx.state.rollOffsetDeg).toBe(0);
-  stretches(-25, [90, 0]);
-  expect(ctx.state.recentRollOffsetDeg).toBeLessThanOrEqual(-20);
-  expect(ctx.state.rollOffsetDeg).toBeGreaterThan(-20);
-  stretches(-25, [-90, 0, 90, 0, -90]);
+  expect(Math.abs(ctx.state.rollOffsetDeg)).toBeLessThanOrEqual(2);
+  stretches(-25, [90]);
+  expect(ctx.state.rollOffsetDeg).toBeGreaterThan(-20); // one stretch is not enough against six
+  stretches(-25, [0, -90, 0, 90]);
   expect(ctx.state.rollOffsetDeg).toBeLessThanOrEqual(-20);
+  expect(ctx.state.rollOffsetDeg).toBeGreaterThanOrEqual(-30);
 });

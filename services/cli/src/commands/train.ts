@@ -56,14 +56,14 @@ export const trainSettings = {
     flag: 'nights',
     env: 'RESTPOSE_TRAIN_NIGHTS',
     describe: 'simulated training nights (training seeds 100001 on)',
-    default: '240',
+    default: '200',
     schema: count('nights', 999),
   },
   epochs: {
     flag: 'epochs',
     env: 'RESTPOSE_TRAIN_EPOCHS',
     describe: 'passes over the training data',
-    default: '25',
+    default: '10',
     schema: count('passes', 1000),
   },
   out: {
