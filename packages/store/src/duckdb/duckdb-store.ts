@@ -38,13 +38,14 @@ import type {
   SubjectFilter,
   SubjectSelector,
   TidyExport,
+  TidyExportStream,
   TimeRange,
 } from '../contract.js';
 import { checkTimeRange } from '../dates.js';
 import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { normalizeSampleBatches } from '../samples.js';
 import { resolveSubjects } from '../selectors.js';
-import { buildTidyExport } from '../tidy-export.js';
+import { buildTidyExport, streamTidyExport } from '../tidy-export.js';
 import { parseInput, parseInputs } from '../validate.js';
 import { latestPerDay, sortDays } from '../versions.js';
 import { dateValue, msOf, type Row, readRows, SerialConnection, tsValue } from './connection.js';
@@ -521,11 +522,18 @@ export class DuckDbStore implements Store {
 
   // Audit
 
-  async appendAudit(input: AuditEntry): Promise<void> {
-    const e = parseInput(auditEntrySchema, input, 'audit');
-    await this.db.exec(
-      'INSERT INTO audit_log (occurred_at, actor, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)',
-      [tsValue(e.at), e.actor, e.action, e.subjectId, json(e.detail)],
+  async appendAudit(input: AuditEntry | readonly AuditEntry[]): Promise<void> {
+    const entries = Array.isArray(input)
+      ? parseInputs(auditEntrySchema, input, 'audit')
+      : [parseInput(auditEntrySchema, input, 'audit')];
+    if (entries.length === 0) return;
+    // One statement keeps the entries in order (seq) and all-or-nothing.
+    await this.db.transaction((db) =>
+      insertRows(
+        db,
+        'INSERT INTO audit_log (occurred_at, actor, action, subject_id, detail) VALUES',
+        entries.map((e) => [tsValue(e.at), e.actor, e.action, e.subjectId, json(e.detail)]),
+      ),
     );
   }
 
@@ -554,5 +562,9 @@ export class DuckDbStore implements Store {
 
   exportNights(query: ExportQuery): Promise<TidyExport> {
     return buildTidyExport(this, query);
+  }
+
+  streamNights(query: ExportQuery): Promise<TidyExportStream> {
+    return streamTidyExport(this, query);
   }
 }
