@@ -49,6 +49,8 @@ export interface DayQuery extends SubjectSelector {
   dates: DateRange;
   /** One algorithm version; omitted: per subject and date, the most recently computed version. */
   algorithm?: string;
+  /** false: records come with an empty `detail` (cheaper, for statistics over many records). Default true. */
+  detail?: boolean;
 }
 
 export interface ExportQuery extends SubjectSelector {

@@ -410,6 +410,36 @@ export function contractSuite(name: string, harness: () => StoreHarness): void {
         ]);
       });
 
+      test('nights: the same key twice in one call keeps the later record, a year of nights in one call', async () => {
+        await store.upsertSubject(subject('s1'));
+        const first = night('s1', '2026-11-20', { metrics: { turns: 1, wake_min: 5 } });
+        const second = night('s1', '2026-11-20', { metrics: { turns: 2 } });
+        await store.writeNights([first, night('s1', '2026-11-21'), second]);
+        const dates = { from: '2026-11-20', to: '2026-11-22' };
+        expect(await store.queryNights({ subjectIds: ['s1'], dates })).toEqual([second, night('s1', '2026-11-21')]);
+        const year = Array.from({ length: 365 }, (_, i) =>
+          night('s1', new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)),
+        );
+        await store.writeNights(year);
+        expect(
+          await store.queryNights({ subjectIds: ['s1'], dates: { from: '2025-01-01', to: '2026-01-01' } }),
+        ).toEqual(year);
+      });
+
+      test('nights and mornings without detail: the same records with an empty detail', async () => {
+        await store.upsertSubject(subject('s1'));
+        const withMetrics = night('s1', '2026-11-20', { metrics: { turns: 3, wake_min: null } });
+        await store.writeNights([withMetrics, night('s1', '2026-11-21', { metrics: {} })]);
+        await store.writeMornings([night('s1', '2026-11-21', { algorithm: 'morning@1.0.0' })]);
+        const dates = { from: '2026-11-20', to: '2026-11-22' };
+        expect(await store.queryNights({ dates, detail: false })).toEqual([
+          { ...withMetrics, detail: {} },
+          { ...night('s1', '2026-11-21', { metrics: {} }), detail: {} },
+        ]);
+        expect((await store.queryMornings({ dates, detail: false }))[0]!.detail).toEqual({});
+        expect((await store.queryNights({ dates }))[0]).toEqual(withMetrics);
+      });
+
       test('nights: date ranges are half-open and subjects are selected by id, cohort or all', async () => {
         await store.upsertSubject(subject('s1'));
         await store.upsertSubject(subject('s2', { cohort: 'control' }));

@@ -521,7 +521,7 @@ export class InfluxStore implements Store {
          ${query.algorithm === undefined ? '' : 'AND "algorithm" = $algorithm'}`,
         params,
       );
-      records.push(...rows.map(dayFromRow));
+      records.push(...rows.map((r) => dayFromRow(r, query.detail !== false)));
     }
     return query.algorithm === undefined ? latestPerDay(records) : sortDays(records);
   }
