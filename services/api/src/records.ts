@@ -9,22 +9,32 @@ export const algorithmQuery = z.object({
   morningAlgorithm: algorithmSchema.optional().describe('one morning algorithm version; default the latest computed'),
 });
 
+export interface ReadDaysOptions {
+  nightAlgorithm?: string | undefined;
+  morningAlgorithm?: string | undefined;
+  /** Read the records' detail too (flags need the nights' out-of-bed episodes); statistics do not. */
+  detail?: boolean;
+}
+
 export async function readDays(
   store: Store,
   selector: SubjectSelector,
   dates: DateRange,
-  algorithms: { nightAlgorithm?: string | undefined; morningAlgorithm?: string | undefined } = {},
+  options: ReadDaysOptions = {},
 ): Promise<DayRecords> {
+  const detail = options.detail ?? true;
   const [nights, mornings, reports] = await Promise.all([
     store.queryNights({
       ...selector,
       dates,
-      ...(algorithms.nightAlgorithm && { algorithm: algorithms.nightAlgorithm }),
+      detail,
+      ...(options.nightAlgorithm && { algorithm: options.nightAlgorithm }),
     }),
     store.queryMornings({
       ...selector,
       dates,
-      ...(algorithms.morningAlgorithm && { algorithm: algorithms.morningAlgorithm }),
+      detail,
+      ...(options.morningAlgorithm && { algorithm: options.morningAlgorithm }),
     }),
     store.queryStiffnessReports({ ...selector, dates }),
   ]);

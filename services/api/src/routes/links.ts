@@ -57,12 +57,14 @@ const linksQuery = dateRangeQuery.extend(algorithmQuery.shape).extend({
   confidence: z.coerce.number().gt(0).lt(1).default(0.95).describe('confidence level of every interval'),
 });
 
+const algorithmsOut = z
+  .object({ night: z.array(z.string()), morning: z.array(z.string()) })
+  .describe('the algorithm versions of the nights and mornings that fed the statistics');
+
 const linksOut = linkTableSchema.extend({
   from: z.string(),
   to: z.string(),
-  algorithms: z
-    .object({ night: z.array(z.string()), morning: z.array(z.string()) })
-    .describe('the algorithm versions of the nights and mornings that fed the table'),
+  algorithms: algorithmsOut,
   observations: z.number().int().describe('subject-nights with any value'),
   subjects: z.number().int(),
   variables: z.object({ x: z.array(variableOut), y: z.array(variableOut) }),
@@ -117,7 +119,10 @@ export function registerLinkRoutes(app: FastifyInstance, store: Store): void {
     async (request) => {
       const dates = resolveDates(request.query, null);
       const subject = await subjectFor(store, request, request.params.id);
-      const records = await readDays(store, { subjectIds: [subject.id] }, dates.range, request.query);
+      const records = await readDays(store, { subjectIds: [subject.id] }, dates.range, {
+        ...request.query,
+        detail: false,
+      });
       await recordAccess(store, request, 'links.read', [subject.id], { from: dates.from, to: dates.to });
       return { subject: subjectView(subject, principalOf(request).role), ...links(records, request.query, dates) };
     },
@@ -144,7 +149,7 @@ export function registerLinkRoutes(app: FastifyInstance, store: Store): void {
       const cohort = request.params.id;
       const subjects = await store.listSubjects({ cohort });
       if (subjects.length === 0) throw new HttpError(404, `cohort ${cohort} has no subjects`);
-      const records = await readDays(store, { cohort }, dates.range, request.query);
+      const records = await readDays(store, { cohort }, dates.range, { ...request.query, detail: false });
       await recordAccess(
         store,
         request,
@@ -179,7 +184,7 @@ export function registerLinkRoutes(app: FastifyInstance, store: Store): void {
             to: z.string(),
             metric: variableOut,
             outcome: variableOut,
-            algorithms: z.object({ night: z.array(z.string()), morning: z.array(z.string()) }),
+            algorithms: algorithmsOut,
             weeks: z.array(
               z.object({
                 week: z.string().describe('the Monday starting the week'),
@@ -199,7 +204,10 @@ export function registerLinkRoutes(app: FastifyInstance, store: Store): void {
       const dates = resolveDates(request.query, TREND_WEEKS * 7);
       const subject = await subjectFor(store, request, request.params.id);
       const { metric, outcome, confidence } = request.query;
-      const records = await readDays(store, { subjectIds: [subject.id] }, dates.range, request.query);
+      const records = await readDays(store, { subjectIds: [subject.id] }, dates.range, {
+        ...request.query,
+        detail: false,
+      });
       const points = pairedValues(records, metric, outcome);
       const weeks = new Map<string, { metric: number[]; outcome: number[] }>();
       for (const p of points) {
