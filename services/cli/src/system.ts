@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { buildApi, type ComponentHealth, type DeviceCredentialsSink, registryOnly } from '@restpose/api';
 import { type EmbeddedBroker, IngestService, startEmbeddedBroker } from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
-import type { MqttDevice } from '@restpose/simulator';
+import type { DeviceFleet } from '@restpose/simulator';
 import { openStore, type Store, type StoreConfig, StoreError } from '@restpose/store';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -120,7 +120,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     if (config.demoDevices > 0) {
       demoCredentials = await provisionDemo(store, config.demoDevices, now);
       saveCredentials(config.dataDir, demoCredentials);
-      const fleet: MqttDevice[] = await startDemoFleet({
+      const fleet: DeviceFleet = await startDemoFleet({
         brokerUrl: brokerUrl!,
         credentials: demoCredentials,
         rateHz: 50,
@@ -131,7 +131,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       });
       // Devices stop first, so everything they sent is acknowledged before ingest and the store go.
       stops.push(async () => {
-        await Promise.all(fleet.map((d) => d.stop()));
+        await fleet.stop();
       });
     }
 

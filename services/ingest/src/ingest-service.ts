@@ -12,7 +12,7 @@ import {
   type Rejection,
   sharedFilter,
 } from '@restpose/protocol';
-import { EpochAccumulator } from '@restpose/signal';
+import { IDENTITY, StreamingAnalyzer } from '@restpose/signal';
 import { type Store, subjectAt } from '@restpose/store';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -45,7 +45,7 @@ export interface IngestHealth {
 
 export class IngestService {
   private client: MqttClient | null = null;
-  private readonly accumulators = new Map<string, EpochAccumulator>();
+  private readonly analyzers = new Map<string, StreamingAnalyzer>();
   private readonly log: Logger;
   readonly stats: IngestStats = { accepted: 0, rejected: {}, samples: 0, epochs: 0 };
 
@@ -108,12 +108,20 @@ export class IngestService {
     this.stats.accepted++;
     this.stats.samples += n;
 
-    let acc = this.accumulators.get(deviceId);
-    if (!acc) {
-      acc = new EpochAccumulator({ epochSeconds: this.options.epochSeconds });
-      this.accumulators.set(deviceId, acc);
+    let analyzer = this.analyzers.get(deviceId);
+    if (!analyzer) {
+      // Epochs aligned to UTC multiples; device axes taken as body axes until per-device mounting is configured.
+      analyzer = new StreamingAnalyzer({ originMs: 0, epochSeconds: this.options.epochSeconds, mounting: IDENTITY });
+      this.analyzers.set(deviceId, analyzer);
     }
-    const summaries = acc.push(batch.t0, batch.rateHz, batch.ax, batch.ay, batch.az);
+    const summaries = analyzer.push({
+      t0: batch.t0,
+      rateHz: batch.rateHz,
+      ax: batch.ax,
+      ay: batch.ay,
+      az: batch.az,
+      ...batch.gyro,
+    }).epochs;
     if (summaries.length === 0) return;
     const assignments = await store.assignmentsForDevice(deviceId);
     const epochs: PostureEpoch[] = [];
