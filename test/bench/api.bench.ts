@@ -16,12 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { DOUBLE, DuckDBDataChunk, DuckDBInstance, DuckDBTimestampValue, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
+import { DOUBLE, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue, TIMESTAMP, VARCHAR } from '@duckdb/node-api';
 import { hashSecret, type PostureEpoch } from '@restpose/protocol';
 import { type Cohort, simulateCohort } from '@restpose/simulator';
 import { DuckDbStore } from '@restpose/store';
 import autocannon from 'autocannon';
 import { cohortEpochs, writeCohort } from '../support/cohort-store.js';
+import { appendRows } from './duckdb-append.js';
 
 const SUBJECTS = 100;
 const NIGHTS = 365;
@@ -34,44 +35,31 @@ const COHORT = 'bench';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 
-/** posture_epochs in the order of its columns (docs/storage.md). */
+/** The epochs into the store's posture_epochs table, in the order of its columns (docs/storage.md). */
 async function appendEpochs(path: string, perSubject: Iterable<PostureEpoch[]>): Promise<number> {
   const instance = await DuckDBInstance.create(path);
   const db = await instance.connect();
   const types = [VARCHAR, VARCHAR, TIMESTAMP, DOUBLE, VARCHAR, DOUBLE, DOUBLE, DOUBLE, DOUBLE, VARCHAR];
-  const appender = await db.createAppender('posture_epochs');
-  const chunk = DuckDBDataChunk.create(types, 2048);
-  const vectors = types.map((_, i) => chunk.getColumnVector(i));
-  let rows = 0;
-  let total = 0;
-  const flush = () => {
-    chunk.rowCount = rows;
-    for (const v of vectors) v.flush();
-    appender.appendDataChunk(chunk);
-    chunk.reset();
-    rows = 0;
-  };
-  for (const epochs of perSubject) {
-    for (const e of epochs) {
-      const values = [
-        e.subjectId,
-        e.deviceId,
-        new DuckDBTimestampValue(BigInt(e.start) * 1000n),
-        e.durationS,
-        e.posture,
-        e.confidence,
-        e.sagittalDeg,
-        e.frontalDeg,
-        e.rollDeg,
-        e.algorithm,
-      ];
-      for (const [c, v] of values.entries()) vectors[c]!.setItem(rows, v);
-      if (++rows === 2048) flush();
+  function* rows(): Generator<DuckDBValue[]> {
+    for (const epochs of perSubject) {
+      for (const e of epochs) {
+        const start = new DuckDBTimestampValue(BigInt(e.start) * 1000n);
+        yield [
+          e.subjectId,
+          e.deviceId,
+          start,
+          e.durationS,
+          e.posture,
+          e.confidence,
+          e.sagittalDeg,
+          e.frontalDeg,
+          e.rollDeg,
+          e.algorithm,
+        ];
+      }
     }
-    total += epochs.length;
   }
-  if (rows > 0) flush();
-  appender.closeSync();
+  const total = await appendRows(db, 'posture_epochs', types, rows());
   db.closeSync();
   instance.closeSync();
   return total;

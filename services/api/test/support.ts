@@ -146,12 +146,14 @@ async function reply(res: Response): Promise<Reply> {
 export interface TestApiOptions extends Partial<ApiOptions> {
   /** Wraps the store the API uses (the tests keep the real one), e.g. to observe or hold its calls. */
   wrapStore?: (store: Store) => Store;
+  /** Another store than a new DuckDB file (e.g. an InfluxStore on a harness influxd). */
+  openStore?: () => Promise<Store>;
 }
 
 export async function openTestApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const { wrapStore, ...apiOptions } = options;
+  const { wrapStore, openStore, ...apiOptions } = options;
   const dir = mkdtempSync(join(tmpdir(), 'restpose-api-'));
-  const store = await DuckDbStore.open({ path: join(dir, 'restpose.duckdb') });
+  const store = openStore ? await openStore() : await DuckDbStore.open({ path: join(dir, 'restpose.duckdb') });
   for (const u of USERS) {
     await store.putUser({ id: u.id, name: u.id, role: u.role, createdAt: 0, disabledAt: null });
     const tokenHash = hashSecret(TOKENS[u.caller]);
