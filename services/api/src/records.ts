@@ -1,5 +1,5 @@
 // Reads the nights, mornings and reports of some subjects over some dates, in parallel.
-import { algorithmSchema } from '@restpose/protocol';
+import { algorithmSchema, type MorningRecord, type NightRecord, type StiffnessReport } from '@restpose/protocol';
 import type { DateRange, Store, SubjectSelector } from '@restpose/store';
 import { z } from 'zod';
 import type { DayRecords } from './link-variables.js';
@@ -39,4 +39,14 @@ export async function readDays(
     store.queryStiffnessReports({ ...selector, dates }),
   ]);
   return { nights, mornings, reports };
+}
+
+/** One subject's part of records read for many. */
+export function splitBySubject(records: DayRecords): (subjectId: string) => DayRecords {
+  const parts = new Map<string, { nights: NightRecord[]; mornings: MorningRecord[]; reports: StiffnessReport[] }>();
+  const of = (id: string) => parts.get(id) ?? parts.set(id, { nights: [], mornings: [], reports: [] }).get(id)!;
+  for (const n of records.nights) of(n.subjectId).nights.push(n);
+  for (const m of records.mornings) of(m.subjectId).mornings.push(m);
+  for (const r of records.reports) of(r.subjectId).reports.push(r);
+  return of;
 }

@@ -118,7 +118,12 @@ export function registerDayRoutes(app: FastifyInstance, store: Store): void {
   ) {
     const dates = resolveDates(query, LIST_DAYS);
     const subject = await subjectFor(store, request, params.id);
-    const q = { subjectIds: [subject.id], dates: dates.range, ...(query.algorithm && { algorithm: query.algorithm }) };
+    const q = {
+      subjectIds: [subject.id],
+      dates: dates.range,
+      detail: false,
+      ...(query.algorithm && { algorithm: query.algorithm }),
+    };
     const records = kind === 'nights' ? await store.queryNights(q) : await store.queryMornings(q);
     await recordAccess(store, request, `${kind}.read`, [subject.id], { from: dates.from, to: dates.to });
     const head = { subject: subjectView(subject, principalOf(request).role), from: dates.from, to: dates.to };

@@ -13,7 +13,7 @@ import { addDays, today } from '../dates.js';
 import { errorSchema } from '../errors.js';
 import { flagInput } from '../flag-input.js';
 import type { DayRecords } from '../link-variables.js';
-import { readDays } from '../records.js';
+import { readDays, splitBySubject } from '../records.js';
 import { daySummary, daySummaryOut, reportOut, reportView } from '../views.js';
 
 /** Flags look back 28 days (docs/flags.md); the summary reads the same window. */
@@ -80,13 +80,8 @@ export function registerReviewRoutes(app: FastifyInstance, store: Store): void {
       const principal = principalOf(request);
       const subjects = await visibleSubjects(store, principal, request.query.cohort);
       const { asOf, range } = window(request.query.asOf);
-      const records =
-        subjects.length > 0 ? await readDays(store, { subjectIds: subjects.map((s) => s.id) }, range) : null;
-      const of = (id: string): DayRecords => ({
-        nights: records?.nights.filter((n) => n.subjectId === id) ?? [],
-        mornings: records?.mornings.filter((m) => m.subjectId === id) ?? [],
-        reports: records?.reports.filter((r) => r.subjectId === id) ?? [],
-      });
+      const records = await readDays(store, { subjectIds: subjects.map((s) => s.id) }, range);
+      const of = splitBySubject(records);
       const patients = subjects.map((s) => summarise(s, of(s.id), asOf, principal.role)).sort(reviewOrder);
       await recordAccess(
         store,
