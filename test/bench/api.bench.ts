@@ -104,7 +104,7 @@ async function load(url: string, seconds: number, connections: number, path: () 
     throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
   return {
-    rps: Math.round(result.requests.average * 10) / 10,
+    rps: Number(result.requests.average.toPrecision(3)),
     p99Ms: result.latency.p99,
     p50Ms: result.latency.p50,
     requests: result.requests.total,
@@ -174,8 +174,8 @@ try {
   log(`cohort links ${links.rps} req/s, p99 ${links.p99Ms} ms`);
 
   const ratio = (f: Figures) => ({
-    rps: Math.round((f.rps / trivial.rps) * 10_000) / 10_000,
-    p99: Math.round((f.p99Ms / Math.max(trivial.p99Ms, 1)) * 100) / 100,
+    rps: Number((f.rps / trivial.rps).toPrecision(3)),
+    p99: Number((f.p99Ms / Math.max(trivial.p99Ms, 1)).toPrecision(3)),
   });
   console.log(
     JSON.stringify({
