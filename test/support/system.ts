@@ -32,6 +32,7 @@ export async function startTestSystem(overrides: Partial<SystemConfig> = {}): Pr
     epochSeconds: 30,
     apiHost: '127.0.0.1',
     apiPort: 0,
+    apiRateLimit: 600,
     components: { broker: true, ingest: true, api: true },
     demoDevices: 0,
     ...overrides,

@@ -165,6 +165,16 @@ export const apiSettings = {
     default: '8080',
     schema: port,
   },
+  apiRateLimit: {
+    flag: 'api-rate-limit',
+    env: 'RESTPOSE_API_RATE_LIMIT',
+    describe: 'requests per minute each API token may make (0: no limit)',
+    default: '600',
+    schema: z.coerce
+      .number({ message: 'expected a whole number of requests per minute' })
+      .int('expected a whole number of requests per minute')
+      .min(0, 'expected a whole number of requests per minute'),
+  },
 } satisfies Settings;
 
 export function describeSetting(s: Setting<unknown>): string {

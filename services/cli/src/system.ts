@@ -1,7 +1,7 @@
 // Composes the processes of restpose in one: store, broker, ingest, API and demo devices, in the order
 // they depend on each other, and stops them in reverse so accepted data is flushed before the store closes.
 import { mkdirSync } from 'node:fs';
-import { buildApi, type ComponentHealth } from '@restpose/api';
+import { buildApi, type ComponentHealth, type DeviceCredentialsSink, registryOnly } from '@restpose/api';
 import { type EmbeddedBroker, IngestService, startEmbeddedBroker } from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
 import type { DeviceFleet } from '@restpose/simulator';
@@ -108,7 +108,14 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     let apiUrl: string | null = null;
     if (config.components.api) {
       const running = { broker, ingest };
-      api = await buildApi({ store, logger, health: () => componentHealth(store, running) });
+      api = await buildApi({
+        store,
+        logger,
+        health: () => componentHealth(store, running),
+        deviceCredentials: deviceCredentialsFor(broker, logger),
+        deviceBrokerUrl: brokerUrl ?? null,
+        rateLimit: { max: config.apiRateLimit, windowMs: 60_000 },
+      });
       await api.listen({ host: config.apiHost, port: config.apiPort });
       const a = api;
       stops.push(() => a.close());
@@ -141,6 +148,23 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * How the API's device changes reach the broker. The embedded broker checks the registry at every connect, so it
+ * only drops the sessions of rotated or revoked devices. An external broker keeps its own credentials: until ingest
+ * provides a provisioning hook for it, changes reach it only through the registry, and the log says so.
+ */
+function deviceCredentialsFor(broker: EmbeddedBroker | null, logger: Logger): DeviceCredentialsSink {
+  if (broker) {
+    return {
+      deviceChanged: async (change) => {
+        if (change.kind !== 'provisioned') await broker.disconnectDevice(change.device.id);
+      },
+    };
+  }
+  logger.warn('external broker: device credential changes are kept in the registry only; the broker is not told');
+  return registryOnly;
 }
 
 function storeConfig(config: SystemConfig): StoreConfig {

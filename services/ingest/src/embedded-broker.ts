@@ -23,6 +23,11 @@ export interface EmbeddedBrokerOptions {
 export interface EmbeddedBroker {
   readonly port: number;
   readonly connectedClients: () => number;
+  /**
+   * Drops the device's open sessions (after its credentials were rotated or revoked in the registry, which the next
+   * connect checks). Resolves with how many were closed.
+   */
+  disconnectDevice(deviceId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { store, logger } = options;
   const log = logger.child({ component: 'broker' });
 
+  // Open device sessions, and per device a count of credential changes: a connect whose registry read started
+  // before a change is refused, so old credentials cannot slip in while the change is being made.
+  const sessions = new Map<string, Set<Client>>();
+  const changes = new Map<string, number>();
+
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
       const fail = (reason: string) => {
@@ -54,8 +64,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         identities.set(client, { kind: 'service' });
         return done(null, true);
       }
+      const changesBefore = changes.get(username) ?? 0;
       store.getDevice(username).then(
         (device) => {
+          if ((changes.get(username) ?? 0) !== changesBefore) return fail('credentials changed during connect');
           if (!device || device.revokedAt !== null) return fail('unknown or revoked device');
           if (!secretMatches(password, device.secretHash)) return fail('bad device credentials');
           identities.set(client, { kind: 'device', deviceId: device.id });
@@ -85,6 +97,17 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
   });
 
+  broker.on('client', (client) => {
+    const who = identities.get(client);
+    if (who?.kind !== 'device') return;
+    const open = sessions.get(who.deviceId) ?? sessions.set(who.deviceId, new Set()).get(who.deviceId)!;
+    open.add(client);
+  });
+  broker.on('clientDisconnect', (client) => {
+    const who = identities.get(client);
+    if (who?.kind === 'device') sessions.get(who.deviceId)?.delete(client);
+  });
+
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -97,6 +120,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   return {
     port,
     connectedClients: () => broker.connectedClients,
+    disconnectDevice: async (deviceId) => {
+      changes.set(deviceId, (changes.get(deviceId) ?? 0) + 1);
+      const open = [...(sessions.get(deviceId) ?? [])];
+      sessions.delete(deviceId);
+      await Promise.all(open.map((client) => new Promise<void>((resolve) => client.close(() => resolve()))));
+      log.info({ deviceId, sessions: open.length }, 'device sessions closed after a credential change');
+      return open.length;
+    },
     close: async () => {
       await new Promise<void>((resolve) => broker.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
