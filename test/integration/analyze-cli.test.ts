@@ -37,10 +37,10 @@ function recording(minutes: { walk: number; supine: number; left: number; after:
 
 const night = recording({ walk: 30, supine: 180, left: 120, after: 45 });
 
-test('analyze writes the documented JSON: epochs from the first sample, a night, the rule backend', () => {
+test('analyze writes the documented JSON: epochs from the first sample, a night, the rule by default', () => {
   const file = join(dir, 'night.csv');
   writeFileSync(file, night.csv);
-  const run = runCli(['analyze', file, '--orientation', 'body', '--model', 'rule']);
+  const run = runCli(['analyze', file, '--orientation', 'body']);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = analysisOutputSchema.parse(JSON.parse(run.stdout));
@@ -58,10 +58,10 @@ test('analyze writes the documented JSON: epochs from the first sample, a night,
   expect(out.mornings).toHaveLength(1);
 });
 
-test('analyze uses the learned posture model by default, names it and its backend, and keeps the rule beside it', () => {
+test('analyze --model posture uses the learned model, names it and its backend, and keeps the rule beside it', () => {
   const file = join(dir, 'night-model.csv');
   writeFileSync(file, night.csv);
-  const run = runCli(['analyze', file, '--orientation', 'body']);
+  const run = runCli(['analyze', file, '--orientation', 'body', '--model', 'posture']);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = analysisOutputSchema.parse(JSON.parse(run.stdout));
@@ -73,7 +73,7 @@ test('analyze uses the learned posture model by default, names it and its backen
   for (const e of out.epochs) expect(e.rulePosture).toBeDefined();
   // The cpu backend gives the same labels.
   const cpu = analysisOutputSchema.parse(
-    JSON.parse(runCli(['analyze', file, '--orientation', 'body', '--tf-backend', 'cpu']).stdout),
+    JSON.parse(runCli(['analyze', file, '--orientation', 'body', '--model', 'posture', '--tf-backend', 'cpu']).stdout),
   );
   expect(cpu.meta.backend).toBe('cpu');
   expect(cpu.epochs.map((e) => e.posture)).toEqual(out.epochs.map((e) => e.posture));

@@ -77,6 +77,7 @@ export function modelCard(r: EvaluationReport): string {
         confusion(r.hapt.rule),
       ].join('\n')
     : `Not measured: ${r.haptNote}`;
+  const verdict = ruleOrModel(r.conditions, r.hapt);
   const inference = r.inference
     ? `On this machine (2 shared cores, backend \`${r.inference.backend}\`): the rule ${r.inference.ruleUsPerEpoch.toFixed(1)} µs per epoch; the model (context and network) ${r.inference.modelUsPerEpochSingle.toFixed(0)} µs per epoch when called for one epoch at a time (one device, live) and ${r.inference.modelUsPerEpochBatched.toFixed(1)} µs per epoch in batches of ${r.inference.batch}. A device produces one epoch every 30 s, so 1,000 live devices cost about ${((1000 * r.inference.modelUsPerEpochSingle) / 30 / 1e4).toFixed(2)}% of a core. \`pnpm bench classify\` measures it again.`
     : 'Not measured in this run (`pnpm bench classify`).';
@@ -88,7 +89,7 @@ hand; every figure below comes from the command. Raw figures: [evaluation.json](
 
 ## Intended use
 
-Sleep posture (upright, supine, prone, left, right) per epoch from a lower-back (lumbar) accelerometer, in place of
+Sleep posture (upright, supine, prone, left, right) per epoch from a lower-back (lumbar) accelerometer, an alternative to
 the angle rule (\`angle-rule@1.0.0\`, kept as the baseline: every epoch also carries \`rulePosture\`) where the rule is
 fragile: a mounting that is wrong or estimated badly, three-quarter positions near the sector boundaries, a sensor
 that slips on the body overnight, and movement during the night. Same inputs as the rule plus context from earlier
@@ -137,6 +138,10 @@ diagnostic device; not validated on real overnight recordings with posture label
 - Reproducibility: on one backend the same seed gives the same weights, bit for bit (the data are a pure function
   of the seeds; the batch order is seeded; no dropout). Across backends (tensorflow, wasm, cpu) floating-point
   sums differ in the last bits, so weights and version hash differ; labels agree on all but a handful of epochs.
+
+## Rule or model
+
+${verdict}
 
 ## Held-out simulator seeds ${seeds}
 
@@ -188,4 +193,25 @@ ${inference}
   sector of the settled roll, and repositionings move the trunk by up to 5 degrees around it).
 - Conditions in ${Object.keys(CONDITIONS).join(', ')} were chosen by us; real failure modes may differ.
 `;
+}
+
+/** Where the model stands against the rule (accuracy on each held-out condition, HAPT), and what that means. */
+export function ruleOrModel(conditions: readonly ConditionResult[], hapt: HaptResult | null): string {
+  const diff = (c: ConditionResult) => (c.model.accuracy ?? 0) - (c.rule.accuracy ?? 0);
+  const list = (cs: ConditionResult[]) =>
+    cs.map((c) => `${c.condition} (${pct(c.rule.accuracy)} -> ${pct(c.model.accuracy)})`).join(', ') || 'none';
+  const better = conditions.filter((c) => diff(c) > 0);
+  const equal = conditions.filter((c) => diff(c) === 0);
+  const worse = conditions.filter((c) => diff(c) < 0);
+  const haptLine = hapt
+    ? `UCI HAPT lying vs upright: rule ${pct(hapt.rule.accuracy)}, model ${pct(hapt.model.accuracy)}.`
+    : 'UCI HAPT: not measured.';
+  const conclusion = worse.length
+    ? `**The model is not at least as good as the rule on every held-out condition**, so the angle rule stays the default of \`restpose analyze\` (\`--model rule\`) and of the live service (\`--posture-model rule\`); the model is used only when chosen (\`--model posture\`). It helps most where the mounting is wrong or slips.`
+    : 'The model is at least as good as the rule on every held-out condition.';
+  return [
+    `Epoch accuracy on the held-out seeds, rule -> model. Better: ${list(better)}. Equal: ${list(equal)}. Worse: ${list(worse)}. ${haptLine}`,
+    '',
+    conclusion,
+  ].join('\n');
 }

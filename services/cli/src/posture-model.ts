@@ -26,6 +26,13 @@ export const backendSetting = {
 
 export const modelChoice = z.string().min(1, 'expected auto, rule, posture or a model directory');
 
+/**
+ * The rule stays the default: on the held-out seeds the current model is worse than the rule on some conditions
+ * (models/posture/MODEL_CARD.md, "Rule or model"). `auto` or `posture` opts in.
+ */
+export const DEFAULT_MODEL_CHOICE = 'rule';
+const CHOICE_TEXT = `rule (the angle rule), posture (the learned model in models/posture), auto (the learned model when present, else the rule) or a model directory`;
+
 /** Loads a model directory after selecting the backend; a bad artifact is a configuration error naming `source`. */
 export async function loadNet(dir: string, backend: BackendName, source: string, logger?: BackendLogger) {
   await selectBackend(backend, logger);
@@ -57,14 +64,22 @@ export async function resolvePostureModel(
   return { model: net.postureModel(), net };
 }
 
+/** `analyze`: the posture model of the epochs. */
+export const analyzeModelSetting = {
+  flag: 'model',
+  env: 'RESTPOSE_ANALYZE_MODEL',
+  describe: `posture model: ${CHOICE_TEXT}`,
+  default: DEFAULT_MODEL_CHOICE,
+  schema: modelChoice,
+};
+
 /** `start` and `ingest`: the posture model of the live epochs. */
 export const postureSettings = {
   postureModel: {
     flag: 'posture-model',
     env: 'RESTPOSE_POSTURE_MODEL',
-    describe:
-      'posture model of the live epochs: auto (the learned model in models/posture when present, else the rule), rule, posture, or a model directory',
-    default: 'auto',
+    describe: `posture model of the live epochs: ${CHOICE_TEXT}`,
+    default: DEFAULT_MODEL_CHOICE,
     schema: modelChoice,
   },
   tfBackend: backendSetting,

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureAdminToken } from './admin-token.js';
 import { type DeviceCredential, provisionDemo, saveCredentials, startDemoFleet } from './demo.js';
-import { type postureSettings, resolvePostureModel } from './posture-model.js';
+import { DEFAULT_MODEL_CHOICE, type postureSettings, resolvePostureModel } from './posture-model.js';
 import {
   type apiSettings,
   type brokerSettings,
@@ -81,9 +81,9 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     let ingest: IngestService | null = null;
     if (config.components.ingest) {
       if (!ingestPassword) throw new ConfigError('RESTPOSE_INGEST_PASSWORD: required with an external broker');
-      // The learned posture model labels live epochs too when present (about the cost of the rule per device).
+      // The posture model of the live epochs (the rule unless configured; the learned model costs little per device).
       const posture = await resolvePostureModel(
-        config.postureModel ?? 'auto',
+        config.postureModel ?? DEFAULT_MODEL_CHOICE,
         config.tfBackend ?? 'tensorflow',
         'RESTPOSE_POSTURE_MODEL',
         logger,

@@ -9,7 +9,7 @@ import { epochsCsv, toAnalysisOutput } from '../analysis/output.js';
 import { progressBar } from '../analysis/progress.js';
 import { InputError, readAnalysisCsv } from '../analysis/read-csv.js';
 import { addSettingOptions } from '../command-options.js';
-import { backendSetting, modelChoice, resolvePostureModel } from '../posture-model.js';
+import { analyzeModelSetting, backendSetting, resolvePostureModel } from '../posture-model.js';
 import { ConfigError, loadConfig } from '../settings.js';
 
 const orientation = z.string().superRefine((v, ctx) => {
@@ -74,14 +74,7 @@ export const analyzeSettings = {
     describe: 'write one <input name>.json (or .epochs.csv) per input here instead of to stdout',
     schema: z.string().min(1, 'expected a directory path').optional(),
   },
-  model: {
-    flag: 'model',
-    env: 'RESTPOSE_ANALYZE_MODEL',
-    describe:
-      'posture model: auto (the learned model in models/posture when present, else the rule), rule, posture, or a model directory',
-    default: 'auto',
-    schema: modelChoice,
-  },
+  model: analyzeModelSetting,
   backend: backendSetting,
 };
 
