@@ -106,8 +106,8 @@ diagnostic device; not validated on real overnight recordings with posture label
   The analyzer's hysteresis (probability margin 0.3) follows, as for the rule.
 - **Inputs** (per epoch, \`packages/classifier/src/context.ts\`), all causal, chosen on validation seeds (a version
   that also saw raw directions and rolls learned the training nights' people and did worse on validation nights): tilt of the body-frame gravity
-  direction, and the same after an **upright reference** (mean gravity direction of walking-like epochs, SD of |a|
-  >= ${CONTEXT_PARAMS.walkMagSdG} g, forgetting over ${CONTEXT_PARAMS.walkMemoryS / 60} min of walking; corrects a tilted or wrongly
+  direction, and the same after an **upright reference** (mean gravity direction of walking-like epochs, SD of
+  |a| at least ${CONTEXT_PARAMS.walkMagSdG} g, forgetting over ${CONTEXT_PARAMS.walkMemoryS / 60} min of walking; corrects a tilted or wrongly
   configured mounting) for the epoch's mean and for the median of its one-second directions (robust to a movement
   shorter than half the epoch); the probability of each lying sector for the epoch's roll under a **roll offset
   posterior**: a Bayesian filter on a 1-degree grid over the mounting's error about the spine (modulo 90 degrees),
