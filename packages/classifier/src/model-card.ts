@@ -89,9 +89,9 @@ hand; every figure below comes from the command. Raw figures: [evaluation.json](
 
 ## Intended use
 
-Sleep posture (upright, supine, prone, left, right) per epoch from a lower-back (lumbar) accelerometer, an alternative to
-the angle rule (\`angle-rule@1.0.0\`, kept as the baseline: every epoch also carries \`rulePosture\`) where the rule is
-fragile: a mounting that is wrong or estimated badly, three-quarter positions near the sector boundaries, a sensor
+Sleep posture (upright, supine, prone, left, right) per epoch from a lower-back (lumbar) accelerometer, an
+alternative to the angle rule (\`angle-rule@1.0.0\`, kept as the baseline: every epoch also carries \`rulePosture\`)
+where the rule is fragile: a mounting that is wrong or estimated badly, three-quarter positions near the sector boundaries, a sensor
 that slips on the body overnight, and movement during the night. Same inputs as the rule plus context from earlier
 epochs of the same stream; causal, so \`restpose analyze\` and the live ingest service give the same labels. Not a
 diagnostic device; not validated on real overnight recordings with posture labels (none are available to us).
