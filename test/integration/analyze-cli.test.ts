@@ -37,7 +37,7 @@ function recording(minutes: { walk: number; supine: number; left: number; after:
 
 const night = recording({ walk: 30, supine: 180, left: 120, after: 45 });
 
-test('analyze writes the documented JSON: epochs from the first sample, a night, the rule backend', () => {
+test('analyze writes the documented JSON: epochs from the first sample, a night, the rule by default', () => {
   const file = join(dir, 'night.csv');
   writeFileSync(file, night.csv);
   const run = runCli(['analyze', file, '--orientation', 'body']);
@@ -56,6 +56,34 @@ test('analyze writes the documented JSON: epochs from the first sample, a night,
   expect(out.nights[0]!.bedStart).toBe(new Date(T0 + 30 * 60_000).toISOString());
   expect(out.nights[0]!.positions.supine.minutes).toBeCloseTo(180, -0.5);
   expect(out.mornings).toHaveLength(1);
+});
+
+test('analyze --model posture uses the learned model, names it and its backend, and keeps the rule beside it', () => {
+  const file = join(dir, 'night-model.csv');
+  writeFileSync(file, night.csv);
+  const run = runCli(['analyze', file, '--orientation', 'body', '--model', 'posture']);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const out = analysisOutputSchema.parse(JSON.parse(run.stdout));
+  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@1\.0\.0\+[0-9a-f]{12}$/);
+  expect(['tensorflow', 'wasm', 'cpu']).toContain(out.meta.backend);
+  expect(out.meta.ruleAlgorithm).toBe('angle-rule@1.0.0');
+  expect(out.epochs.find((e) => e.t === 60 * 60)!.posture).toBe('supine');
+  expect(out.epochs.find((e) => e.t === 240 * 60)!.posture).toBe('left');
+  for (const e of out.epochs) expect(e.rulePosture).toBeDefined();
+  // The cpu backend gives the same labels.
+  const cpu = analysisOutputSchema.parse(
+    JSON.parse(runCli(['analyze', file, '--orientation', 'body', '--model', 'posture', '--tf-backend', 'cpu']).stdout),
+  );
+  expect(cpu.meta.backend).toBe('cpu');
+  expect(cpu.epochs.map((e) => e.posture)).toEqual(out.epochs.map((e) => e.posture));
+});
+
+test('analyze refuses a model directory that holds no model, naming --model', () => {
+  const run = runCli(['analyze', join(dir, 'night.csv'), '--model', join(dir, 'no-model')]);
+  expect(run.status).toBe(2);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  expect(run.stderr).toMatch(/--model: no posture model in .*no-model/);
 });
 
 test('--format csv writes the epochs table', () => {

@@ -85,7 +85,18 @@ test('start serves the API with a fresh admin token and stops cleanly on SIGINT,
 
 test('docs/configuration.md documents every setting of every command', () => {
   const docs = readFileSync(join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
-  for (const command of ['start', 'ingest', 'api', 'simulate', 'generate', 'link', 'analyze', 'validate']) {
+  for (const command of [
+    'start',
+    'ingest',
+    'api',
+    'simulate',
+    'generate',
+    'link',
+    'analyze',
+    'validate',
+    'train',
+    'evaluate',
+  ]) {
     const help = runCli([command, '--help']).stdout;
     // Help text wraps, so "env" and the variable name may be on different lines.
     const variables = [...help.matchAll(/env\s+(RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);

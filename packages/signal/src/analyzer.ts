@@ -54,7 +54,7 @@ export interface AnalyzerOutput {
 
 export class StreamingAnalyzer {
   private acc!: TickAccumulator;
-  private readonly model: PostureModel;
+  private model: PostureModel;
   private hysteresis!: PostureHysteresis;
   private ruleHysteresis!: PostureHysteresis;
   private readonly epochS: number;
@@ -76,7 +76,7 @@ export class StreamingAnalyzer {
       throw new Error('epochSeconds: expected a whole number of seconds from 1');
     }
     this.epochS = options.epochSeconds;
-    this.model = options.model ?? angleRule;
+    this.model = angleRule;
     this.minCoverage = options.minCoverage ?? 0.5;
     this.reset();
   }
@@ -86,6 +86,8 @@ export class StreamingAnalyzer {
     this.acc = new TickAccumulator(o.originMs, o.mounting, o.calibration ?? NO_CALIBRATION, {
       capacitySeconds: o.expectedSeconds,
     });
+    const model = o.model ?? angleRule;
+    this.model = model.session?.() ?? model;
     this.hysteresis = new PostureHysteresis(o.hysteresisMargin);
     this.ruleHysteresis = new PostureHysteresis(o.hysteresisMargin);
     this.beds = new BedPeriodTracker(o.night);
@@ -191,7 +193,7 @@ export class StreamingAnalyzer {
 
   private label(summaries: EpochSummary[]): AnalyzedEpoch[] {
     const feats = featureMatrix(summaries);
-    const probs = this.model.predict(feats, summaries.length);
+    const probs = this.model.predict(feats, summaries.length, summaries);
     const ruleProbs = this.model === angleRule ? probs : angleRule.predict(feats, summaries.length);
     const k = POSTURE_LABELS.length;
     return summaries.map((s, i) => {

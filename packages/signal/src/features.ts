@@ -25,6 +25,11 @@ export const EPOCH_FEATURE_NAMES = [
   'speed100',
   /** Share of the expected samples present. */
   'coverage',
+  /** Per-axis median of the one-second gravity directions: the epoch's direction, robust to a movement that
+   *  takes less than half of it (an aborted turn, a limb movement). Unit length. */
+  'medX',
+  'medY',
+  'medZ',
 ] as const;
 export const EPOCH_FEATURE_COUNT = EPOCH_FEATURE_NAMES.length;
 
@@ -43,9 +48,21 @@ export interface EpochSummary {
   magSd: number;
   enmo: number;
   spreadDeg: number;
+  /** Per-axis median of the one-second mean directions, normalized. */
+  medianDir: [number, number, number];
   /** Peak and mean trunk angular speed, deg/s (null when no quasi-static samples and no gyroscope). */
   speedPeak: number | null;
   speedMean: number | null;
+}
+
+// Scratch for the per-second directions of one epoch (epochs are at most 300 s).
+let dirX = new Float64Array(300);
+let dirY = new Float64Array(300);
+let dirZ = new Float64Array(300);
+
+function median(a: Float64Array, n: number): number {
+  const s = a.subarray(0, n).sort();
+  return n % 2 ? s[(n - 1) / 2]! : 0.5 * (s[n / 2 - 1]! + s[n / 2]!);
 }
 
 /** Summarises ticks k0..k0+len-1; null when fewer than minCoverage of the expected samples are present. */
@@ -57,6 +74,11 @@ export function summarizeEpoch(
   minCoverage: number,
 ): EpochSummary | null {
   const c = ticks.cols;
+  if (dirX.length < len) {
+    dirX = new Float64Array(len);
+    dirY = new Float64Array(len);
+    dirZ = new Float64Array(len);
+  }
   let n = 0;
   let sx = 0;
   let sy = 0;
@@ -90,12 +112,20 @@ export function summarizeEpoch(
   const mean: [number, number, number] = [sx / n, sy / n, sz / n];
   const magMean = smag / n;
   let spread = 0;
+  let m = 0;
   for (let k = k0; k < k0 + len; k++) {
     const r = ticks.row(k);
     if (r < 0 || c.n[r]! === 0) continue;
     const a = angleBetweenDeg([c.mx[r]!, c.my[r]!, c.mz[r]!], mean);
     if (a > spread) spread = a;
+    const norm = Math.sqrt(c.mx[r]! ** 2 + c.my[r]! ** 2 + c.mz[r]! ** 2) || 1;
+    dirX[m] = c.mx[r]! / norm;
+    dirY[m] = c.my[r]! / norm;
+    dirZ[m] = c.mz[r]! / norm;
+    m++;
   }
+  const med: [number, number, number] = [median(dirX, m), median(dirY, m), median(dirZ, m)];
+  const medNorm = Math.sqrt(med[0] ** 2 + med[1] ** 2 + med[2] ** 2) || 1;
   return {
     start: ticks.startMs(k0),
     durationS: len,
@@ -109,6 +139,7 @@ export function summarizeEpoch(
     magSd: Math.sqrt(Math.max(0, smag2 / n - magMean * magMean)),
     enmo: senmo / n,
     spreadDeg: spread,
+    medianDir: [med[0] / medNorm, med[1] / medNorm, med[2] / medNorm],
     speedPeak: !Number.isNaN(peak) ? peak : null,
     speedMean: speedTicks > 0 ? speedSum / speedTicks : null,
   };
@@ -131,6 +162,9 @@ export function writeFeatures(e: EpochSummary, out: Float32Array, i: number): vo
   out[o + 9] = e.spreadDeg / 90;
   out[o + 10] = (e.speedPeak ?? 0) / 100;
   out[o + 11] = e.coverage;
+  out[o + 12] = e.medianDir[0];
+  out[o + 13] = e.medianDir[1];
+  out[o + 14] = e.medianDir[2];
 }
 
 export function featureMatrix(epochs: readonly EpochSummary[]): Float32Array {

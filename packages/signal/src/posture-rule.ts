@@ -3,7 +3,7 @@
 // (+90), prone (180) and right (-90), so a three-quarter position goes to the nearer of its two neighbours. Soft
 // scores instead of hard cuts let the hysteresis layer hold a label until the angle is clearly past a boundary.
 import { rollDeg, tiltFromVerticalDeg } from './angles.js';
-import { EPOCH_FEATURE_COUNT } from './features.js';
+import { EPOCH_FEATURE_COUNT, type EpochSummary } from './features.js';
 
 export const POSTURE_LABELS = ['upright', 'supine', 'prone', 'left', 'right'] as const;
 export type PostureLabel = (typeof POSTURE_LABELS)[number];
@@ -32,7 +32,13 @@ export interface PostureModel {
   readonly id: string;
   /** How it computes: "rule" for the angle rule, the TensorFlow.js backend for a learned model. */
   readonly backend: string;
-  predict(features: Float32Array, rows: number): Float32Array;
+  /** `epochs` are the summaries behind the rows, in time order, for models that use time or context. */
+  predict(features: Float32Array, rows: number, epochs?: readonly EpochSummary[]): Float32Array;
+  /**
+   * Models with context across epochs (state per stream) return a fresh instance for each stream: the analyzer
+   * calls this once per stream and again when it restarts after a long silence. Stateless models leave it out.
+   */
+  session?(): PostureModel;
 }
 
 /** Class probabilities of one body-frame gravity vector. */

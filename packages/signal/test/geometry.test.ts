@@ -2,6 +2,7 @@ import {
   angleRule,
   applyMat3,
   EPOCH_FEATURE_COUNT,
+  featureMatrix,
   frontalDeg,
   IDENTITY,
   mountingFromAxes,
@@ -12,6 +13,8 @@ import {
   rollDeg,
   rotationDistanceDeg,
   sagittalDeg,
+  summarizeEpoch,
+  TickAccumulator,
 } from '../src/index.js';
 import { lyingG, uprightG } from './synth.js';
 
@@ -94,4 +97,22 @@ test('hysteresis holds a label near a sector boundary and lets go once clearly p
   expect(row(55)).toBe('left'); // clearly past it
   expect(row(43)).toBe('left'); // and now held on the other side
   expect(row(35)).toBe('supine');
+});
+
+test("an epoch's median direction follows the seconds most of it holds; the mean is pulled by the rest", () => {
+  // 30 s at 10 Hz: 18 s supine, 12 s rolled 60 degrees towards the left (an aborted turn held for 12 s).
+  const n = 300;
+  const rec = { t0: 0, rateHz: 10, ax: new Float32Array(n), ay: new Float32Array(n), az: new Float32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const roll = i >= 100 && i < 220 ? 60 : 0;
+    [rec.ax[i], rec.ay[i], rec.az[i]] = lyingG(roll);
+  }
+  const acc = new TickAccumulator(0, IDENTITY);
+  acc.push(rec);
+  acc.flush();
+  const e = summarizeEpoch(acc.table, 0, 30, 10, 0.5)!;
+  expect(rollDeg(e.medianDir[0], e.medianDir[2])).toBeCloseTo(0, 0);
+  expect(rollDeg(e.mean[0], e.mean[2])).toBeGreaterThan(20);
+  const f = featureMatrix([e]);
+  expect([...f.subarray(12, 15)]).toEqual(e.medianDir.map(Math.fround));
 });

@@ -15,7 +15,7 @@ import {
   planEvening,
   planMorning,
 } from './plan-day.js';
-import { type NightPlan, planNight, type TurnPlan } from './plan-night.js';
+import { type NightHardship, type NightPlan, planNight, type TurnPlan } from './plan-night.js';
 import { deriveSeed, Random } from './random.js';
 import { axisAngle, type Mat3, multiply, randomTilt, toAxisAngle, transpose } from './rotation.js';
 
@@ -36,6 +36,8 @@ export interface PlanOptions {
   nonWear: boolean;
   /** Knocks on the device (acceleration spikes) per hour of wear. */
   artifactsPerHour: number;
+  /** Harder nights (three-quarter positions near sector boundaries, aborted turns, a bed partner); default none. */
+  hardship?: NightHardship;
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = {
@@ -155,7 +157,13 @@ export interface NightOnly {
 }
 
 /** Plans just the night of cycle `index`: cheap enough for cohorts of thousands of nights. */
-export function planNightOnly(seed: number, person: Person, index: number, builder?: PlanBuilder): NightOnly {
+export function planNightOnly(
+  seed: number,
+  person: Person,
+  index: number,
+  builder?: PlanBuilder,
+  hardship?: NightHardship,
+): NightOnly {
   const start = cycleStart(index, person.utcOffsetMinutes);
   const frame = drawFrame(seed, person, index);
   const bedEntry = start + frame.bedEntryMin * MIN;
@@ -171,6 +179,9 @@ export function planNightOnly(seed: number, person: Person, index: number, build
     longestImmobileMs: frame.stiffness.longestImmobileMin * MIN,
     stiffnessLevel: frame.stiffness.level,
     onTurn: (turn) => turns.push(turn),
+    hardship,
+    seed,
+    index,
   });
   return {
     index,
@@ -193,7 +204,7 @@ export function planCycle(seed: number, person: Person, options: PlanOptions, in
 
   const evening = new DayPlanner(b, person, rng('evening'), 'sit');
   planEvening(evening, start + frame.bedEntryMin * MIN);
-  const { night, turns } = planNightOnly(seed, person, index, b);
+  const { night, turns } = planNightOnly(seed, person, index, b, options.hardship);
   const daytime = new DayPlanner(b, person, rng('day'), 'stand');
   const morning = planMorning(daytime, night.finalRise, frame.stiffness.curve);
   let reattach: { t0: number; t1: number } | null = null;

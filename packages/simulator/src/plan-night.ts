@@ -3,16 +3,38 @@
 // docs/simulator.md); every other stretch is broken by movement well before it could rival that one.
 import { LYING_POSTURES, type LyingPosture, type Person } from './person.js';
 import { type PlanBuilder, type Pose, sectorOf, type Twitch, truthOf, wrap180 } from './plan.js';
-import type { Random } from './random.js';
+import { deriveSeed, Random } from './random.js';
 
 const MIN = 60_000;
 const SEC = 1000;
 
 const NOMINAL_ROLL: Record<LyingPosture, number> = { supine: 0, left: 90, right: -90, prone: 180 };
-/** Settled rolls stay 12 degrees inside their sector, and at least 7 after repositioning: labels are unambiguous. */
+/** Settled rolls stay 12 degrees inside their sector by default, and at least 7 after repositioning. */
 const BASE_MAX_OFFSET = 33;
 const REPOSITION_MAX = 5;
 const MIN_TURN_DEG = 30;
+
+/**
+ * Harder nights than the default, for testing posture models (all off by default, which leaves every draw of the
+ * default plan unchanged). Their own draws come from their own seeds, so switching one on shifts nothing else.
+ */
+export interface NightHardship {
+  /** How far a three-quarter bout's settled roll lies from its position's nominal roll, degrees (default 25-33).
+   *  Up to 44: a bout then settles 1 degree inside its sector, where a few degrees of mounting error flip it. */
+  threeQuarterDeg: [number, number];
+  /** Aborted turns per hour in bed: the trunk rolls 25-60 degrees toward a neighbouring position, holds 2-12 s
+   *  and rolls back (restless sleep). The position does not change, so the label stays. */
+  restlessPerHour: number;
+  /** A bed partner's movements per hour in bed: the mattress rocks the trunk by 1-3 degrees and shakes it by up
+   *  to 0.15 g at 0.5-3 Hz for 2-20 s. */
+  partnerPerHour: number;
+}
+
+export const DEFAULT_NIGHT_HARDSHIP: NightHardship = {
+  threeQuarterDeg: [25, 33],
+  restlessPerHour: 0,
+  partnerPerHour: 0,
+};
 
 export interface BoutPlan {
   start: number;
@@ -74,6 +96,10 @@ export interface NightInputs {
   stiffnessLevel: number;
   /** Called with every turn, so the caller can put mounting slips on some of them. */
   onTurn?: (turn: TurnPlan) => void;
+  hardship?: NightHardship;
+  /** Seed and cycle index for the hardship draws. */
+  seed?: number;
+  index?: number;
 }
 
 interface BoutDraft {
@@ -95,6 +121,10 @@ interface Separation {
 
 export function planNight(b: PlanBuilder, input: NightInputs): NightPlan {
   const { person, rng } = input;
+  const hard = input.hardship ?? DEFAULT_NIGHT_HARDSHIP;
+  const hardRng = (purpose: string) => new Random(deriveSeed(input.seed ?? 0, purpose, input.index ?? 0));
+  const restlessRng = hard.restlessPerHour > 0 ? hardRng('restless') : null;
+  const partnerRng = hard.partnerPerHour > 0 ? hardRng('partner') : null;
   const s = person.sleep;
   const lying = person.lying;
   const edgePose: Pose = { sag: person.body.edgeSitSagDeg, lat: 0, roll: 0 };
@@ -158,7 +188,7 @@ export function planNight(b: PlanBuilder, input: NightInputs): NightPlan {
   const driver = drafts[candidates.length > 0 ? rng.pick(candidates) : 1]!;
   driver.driver = true;
   driver.durationMs += immobileMs;
-  assignPositions(drafts, person, rng);
+  assignPositions(drafts, person, rng, hard.threeQuarterDeg);
 
   // Lie down into the first bout.
   const first = drafts[0]!;
@@ -204,12 +234,24 @@ export function planNight(b: PlanBuilder, input: NightInputs): NightPlan {
     const driverStretch = d.driver ? { start, end: start + immobileMs } : null;
     if (driverStretch) immobile = driverStretch;
     const events = movementTimes(start, end, driverStretch, immobileMs, person, rng, isAwake);
+    const aborted = restlessRng ? abortedTurns(start, end, driverStretch, hard.restlessPerHour, restlessRng) : [];
+    if (partnerRng) addPartnerMovements(b.twitches, start, end, hard.partnerPerHour, partnerRng);
     let offset = 0;
     let t = start;
-    for (const at of events) {
+    for (const ev of mergeEvents(events, aborted)) {
+      const at = typeof ev === 'number' ? ev : ev.at;
       hold(at - t);
       // When two fall within seconds, the second starts as the first ends.
       repositions.push(b.t);
+      if (typeof ev !== 'number') {
+        const back = { ...b.pose };
+        const truth = lyingTruth(!isAwake(b.t));
+        b.move({ ...back, roll: back.roll + ev.rollDeg }, ev.outMs, truth);
+        b.hold(ev.holdMs, truth, { breathing: 1 });
+        b.move(back, ev.backMs, truth);
+        t = b.t;
+        continue;
+      }
       const next = repositionOffset(offset, rng);
       b.move(
         { sag: d.sagDeg + rng.normal(0, 1), lat: 0, roll: b.pose.roll + (next - offset) },
@@ -282,7 +324,8 @@ function turnMs(rng: Random): number {
  * greedily by deficit, so the shares do not depend on how long the driver bout is. Consecutive bouts separated by
  * a turn differ in label and in settled roll by at least 30 degrees.
  */
-function assignPositions(drafts: BoutDraft[], person: Person, rng: Random): void {
+function assignPositions(drafts: BoutDraft[], person: Person, rng: Random, threeQuarterDeg: [number, number]): void {
+  const maxOffset = Math.max(BASE_MAX_OFFSET, threeQuarterDeg[1]);
   const habit = person.lying.shares;
   const target = LYING_POSTURES.map((p) => habit[p] * rng.lognormal(1, 0.35));
   const targetSum = target.reduce((a, v) => a + v, 0) || 1;
@@ -301,8 +344,8 @@ function assignPositions(drafts: BoutDraft[], person: Person, rng: Random): void
     d.posture = posture;
     d.threeQuarter = rng.chance(person.lying.threeQuarterProb);
     let offset = person.lying.rollOffsetDeg[posture] + rng.normal(0, 4);
-    if (d.threeQuarter) offset += (rng.chance(0.5) ? 1 : -1) * rng.uniform(25, 33);
-    offset = Math.max(-BASE_MAX_OFFSET, Math.min(BASE_MAX_OFFSET, offset));
+    if (d.threeQuarter) offset += (rng.chance(0.5) ? 1 : -1) * rng.uniform(threeQuarterDeg[0], threeQuarterDeg[1]);
+    offset = Math.max(-maxOffset, Math.min(maxOffset, offset));
     if (previous && !previous.oobAfter) {
       // Keep a real turn: pull toward the sector centre until the settled rolls are 30 degrees apart.
       const prevRoll = previous.rollDeg;
@@ -342,6 +385,68 @@ function movementTimes(
     if (t < end - 20 * SEC) times.push(t);
   }
   return times;
+}
+
+interface AbortedTurn {
+  at: number;
+  rollDeg: number;
+  outMs: number;
+  holdMs: number;
+  backMs: number;
+}
+
+/** Aborted turns in [start, end), outside the driver's immobile stretch, at least 20 s before the bout ends. */
+function abortedTurns(
+  start: number,
+  end: number,
+  driver: { start: number; end: number } | null,
+  perHour: number,
+  rng: Random,
+): AbortedTurn[] {
+  const out: AbortedTurn[] = [];
+  const rate = perHour / 3_600_000;
+  for (let t = start + expGap(rate, rng); t < end; t += expGap(rate, rng)) {
+    const ev = {
+      at: t,
+      rollDeg: (rng.chance(0.5) ? 1 : -1) * rng.uniform(25, 60),
+      outMs: rng.uniform(1, 3) * SEC,
+      holdMs: rng.uniform(2, 12) * SEC,
+      backMs: rng.uniform(1, 3) * SEC,
+    };
+    const stop = t + ev.outMs + ev.holdMs + ev.backMs;
+    if (driver && stop > driver.start && t < driver.end) continue;
+    if (stop < end - 20 * SEC) out.push(ev);
+  }
+  return out;
+}
+
+/** Time to the next event of a Poisson process (rate per ms). */
+function expGap(rate: number, rng: Random): number {
+  return -Math.log(1 - rng.next()) / rate;
+}
+
+/** Repositionings and aborted turns in time order; an event that would start inside the previous one waits. */
+function mergeEvents(repositions: number[], aborted: AbortedTurn[]): Array<number | AbortedTurn> {
+  if (aborted.length === 0) return repositions;
+  const all: Array<number | AbortedTurn> = [...repositions, ...aborted];
+  const at = (e: number | AbortedTurn) => (typeof e === 'number' ? e : e.at);
+  return all.sort((a, z) => at(a) - at(z));
+}
+
+/** A bed partner's movements: the mattress rocks and shakes the trunk (overlays like limb movements, larger). */
+function addPartnerMovements(out: Twitch[], from: number, to: number, perHour: number, rng: Random): void {
+  const rate = perHour / 3_600_000;
+  for (let t = from + expGap(rate, rng); t < to - 20 * SEC; t += expGap(rate, rng)) {
+    const tilt = () => (rng.chance(0.5) ? 1 : -1) * rng.uniform(1, 3);
+    const shake = () => rng.normal(0, 0.06);
+    out.push({
+      t0: t,
+      durMs: rng.uniform(2, 20) * SEC,
+      freqHz: rng.uniform(0.5, 3),
+      angleDeg: [tilt(), tilt() / 3, tilt()],
+      accG: [shake(), shake(), shake()],
+    });
+  }
 }
 
 /** Next offset from the settled roll, within +-5 degrees and at least 5 degrees from the current one. */

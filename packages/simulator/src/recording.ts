@@ -36,6 +36,19 @@ export const mountingOptionsSchema = z.object({
 });
 export type MountingOptions = z.input<typeof mountingOptionsSchema>;
 
+export const hardshipOptionsSchema = z.object({
+  /** Three-quarter bouts settle this far from their position's nominal roll, degrees [min, max]. */
+  threeQuarterDeg: z
+    .tuple([z.number().min(0).max(44), z.number().min(0).max(44)])
+    .refine(([a, b]) => a <= b, 'expected [min, max] with min <= max')
+    .default([25, 33]),
+  /** Aborted turns (roll 25-60 degrees toward a neighbour, hold 2-12 s, roll back) per hour in bed. */
+  restlessPerHour: z.number().min(0).max(60).default(0),
+  /** A bed partner's movements (mattress rocking and shaking) per hour in bed. */
+  partnerPerHour: z.number().min(0).max(60).default(0),
+});
+export type HardshipOptions = z.input<typeof hardshipOptionsSchema>;
+
 export const recordingOptionsSchema = z.object({
   seed: z.number().int(),
   /** A full person, or overrides of the person drawn from the seed. */
@@ -53,6 +66,8 @@ export const recordingOptionsSchema = z.object({
   mounting: mountingOptionsSchema.optional(),
   nonWear: z.boolean().default(false),
   artifactsPerHour: z.number().nonnegative().default(0),
+  /** Harder nights for testing posture models (docs/simulator.md, "Hard conditions"); default: none. */
+  hardship: hardshipOptionsSchema.optional(),
   /** The sensor's sample clock error: it samples (1 + ppm / 1e6) times faster than the nominal rate, which the
    *  recording's own time axis (sample index / rate) assumes. Internal oscillators are often 1-5% off. */
   sampleRateErrorPpm: z.number().min(-100_000).max(100_000).default(0),
@@ -131,6 +146,7 @@ export function planOptionsOf(seed: number, options: z.infer<typeof recordingOpt
     slipDeg: m.slipDeg,
     nonWear: options.nonWear,
     artifactsPerHour: options.artifactsPerHour,
+    ...(options.hardship ? { hardship: hardshipOptionsSchema.parse(options.hardship) } : {}),
   };
 }
 

@@ -28,7 +28,7 @@ export const boutTruthSchema = intervalSchema.extend({
   posture: lyingPostureSchema,
   /** Settled trunk roll, degrees (-180, 180]; repositionings move within +-5 degrees of it. */
   rollDeg: z.number(),
-  /** A three-quarter position: 25-33 degrees off the nominal roll, labelled by its sector. */
+  /** A three-quarter position: 25-33 degrees off the nominal roll (further with `hardship.threeQuarterDeg`), labelled by its sector. */
   threeQuarter: z.boolean(),
 });
 export type BoutTruth = z.infer<typeof boutTruthSchema>;
@@ -80,7 +80,7 @@ export const nightTruthSchema = z.object({
   longestImmobileBoutMin: z.number(),
   longestImmobileBout: intervalSchema,
   repositionCount: z.number().int(),
-  /** Starts of the small repositionings (5-10 degrees of roll, 1-3 s; not turns). */
+  /** Starts of the small repositionings (5-10 degrees of roll, 1-3 s; not turns) and of aborted turns (hardship). */
   repositions: z.array(epochMs),
   outOfBedEpisodes: z.array(intervalSchema.extend({ walkS: z.number() })),
   wakeBouts: z.array(intervalSchema),

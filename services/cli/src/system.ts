@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureAdminToken } from './admin-token.js';
 import { type DeviceCredential, provisionDemo, saveCredentials, startDemoFleet } from './demo.js';
+import { DEFAULT_MODEL_CHOICE, type postureSettings, resolvePostureModel } from './posture-model.js';
 import {
   type apiSettings,
   type brokerSettings,
@@ -19,13 +20,12 @@ import {
   type storeSettings,
 } from './settings.js';
 
-export type SystemConfig = ConfigOf<
-  typeof common & typeof storeSettings & typeof brokerSettings & typeof apiSettings
-> & {
-  /** Which parts run in this process. */
-  components: { broker: boolean; ingest: boolean; api: boolean };
-  demoDevices: number;
-};
+export type SystemConfig = ConfigOf<typeof common & typeof storeSettings & typeof brokerSettings & typeof apiSettings> &
+  Partial<ConfigOf<typeof postureSettings>> & {
+    /** Which parts run in this process. */
+    components: { broker: boolean; ingest: boolean; api: boolean };
+    demoDevices: number;
+  };
 
 export interface RunningSystem {
   store: Store;
@@ -81,7 +81,15 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     let ingest: IngestService | null = null;
     if (config.components.ingest) {
       if (!ingestPassword) throw new ConfigError('RESTPOSE_INGEST_PASSWORD: required with an external broker');
+      // The posture model of the live epochs (the rule unless configured; the learned model costs little per device).
+      const posture = await resolvePostureModel(
+        config.postureModel ?? DEFAULT_MODEL_CHOICE,
+        config.tfBackend ?? 'tensorflow',
+        'RESTPOSE_POSTURE_MODEL',
+        logger,
+      );
       ingest = new IngestService({
+        postureModel: posture?.model,
         brokerUrl: brokerUrl!,
         username: config.ingestUsername,
         password: ingestPassword,

@@ -12,7 +12,7 @@ import {
   type Rejection,
   sharedFilter,
 } from '@restpose/protocol';
-import { IDENTITY, StreamingAnalyzer } from '@restpose/signal';
+import { IDENTITY, type PostureModel, StreamingAnalyzer } from '@restpose/signal';
 import { type Store, subjectAt } from '@restpose/store';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -29,6 +29,8 @@ export interface IngestOptions {
   store: Store;
   logger: Logger;
   now?: () => number;
+  /** Posture model of the live epochs (default: the angle rule); each device's analyzer takes its own session. */
+  postureModel?: PostureModel;
 }
 
 export interface IngestStats {
@@ -111,7 +113,12 @@ export class IngestService {
     let analyzer = this.analyzers.get(deviceId);
     if (!analyzer) {
       // Epochs aligned to UTC multiples; device axes taken as body axes until per-device mounting is configured.
-      analyzer = new StreamingAnalyzer({ originMs: 0, epochSeconds: this.options.epochSeconds, mounting: IDENTITY });
+      analyzer = new StreamingAnalyzer({
+        originMs: 0,
+        epochSeconds: this.options.epochSeconds,
+        mounting: IDENTITY,
+        model: this.options.postureModel,
+      });
       this.analyzers.set(deviceId, analyzer);
     }
     const summaries = analyzer.push({

@@ -9,6 +9,7 @@ import { epochsCsv, toAnalysisOutput } from '../analysis/output.js';
 import { progressBar } from '../analysis/progress.js';
 import { InputError, readAnalysisCsv } from '../analysis/read-csv.js';
 import { addSettingOptions } from '../command-options.js';
+import { analyzeModelSetting, backendSetting, resolvePostureModel } from '../posture-model.js';
 import { ConfigError, loadConfig } from '../settings.js';
 
 const orientation = z.string().superRefine((v, ctx) => {
@@ -73,6 +74,8 @@ export const analyzeSettings = {
     describe: 'write one <input name>.json (or .epochs.csv) per input here instead of to stdout',
     schema: z.string().min(1, 'expected a directory path').optional(),
   },
+  model: analyzeModelSetting,
+  backend: backendSetting,
 };
 
 function fileSize(file: string): number {
@@ -110,6 +113,7 @@ export function registerAnalyze(program: Command): void {
         ? config.orientation
         : parseAxisMap(config.orientation);
     const secondsOrigin = config.start ? Date.parse(config.start) : 0;
+    const posture = await resolvePostureModel(config.model, config.backend, '--model');
     let failed = 0;
     for (const file of list.files) {
       const size = fileSize(file);
@@ -123,6 +127,7 @@ export function registerAnalyze(program: Command): void {
           rateHz: config.rate,
           epochSeconds: config.epoch,
           orientation: mounting,
+          model: posture?.model,
           onProgress: (done, total) => bar.update(0.5 + (0.5 * done) / total, 'analyzing'),
         });
         const output = toAnalysisOutput(analysis, file, rec.timeFormat, config.start ? secondsOrigin : null);

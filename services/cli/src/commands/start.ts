@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
 import { createLogger } from '../logger.js';
+import { postureSettings } from '../posture-model.js';
 import { apiSettings, brokerSettings, common, loadConfig, storeSettings } from '../settings.js';
 import { type RunningSystem, startSystem } from '../system.js';
 
@@ -10,6 +11,7 @@ const startSettings = {
   ...storeSettings,
   ...brokerSettings,
   ...apiSettings,
+  ...postureSettings,
   demoDevices: {
     flag: 'demo-devices',
     env: 'RESTPOSE_DEMO_DEVICES',
@@ -60,7 +62,7 @@ function banner(system: RunningSystem, dataDir: string): string {
   return lines.join('\n');
 }
 
-const componentSettings = { ...common, ...storeSettings, ...brokerSettings, ...apiSettings };
+const componentSettings = { ...common, ...storeSettings, ...brokerSettings, ...apiSettings, ...postureSettings };
 
 /** `ingest` and `api` run one part each, for deployments with an external broker and InfluxDB. */
 function registerComponent(program: Command, name: 'ingest' | 'api', description: string): void {

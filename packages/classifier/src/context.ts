@@ -1,0 +1,294 @@
+// Context across epochs for the learned posture model: what a single epoch cannot tell. Two slow references,
+// both causal (an epoch sees only itself and what came before), so the live service and a whole-recording
+// analysis compute the same inputs:
+//
+// - The upright reference: the mean gravity direction of walking-like epochs (walking is upright, as in ActiPASS).
+//   A mounting that is tilted on the body, or configured wrong, shows as walking that is not along +y; the
+//   rotation taking the reference to +y corrects the tilt part of the error.
+// - The roll offset: the error of the mounting about the spine, which gravity cannot show while upright. People
+//   settle near four nominal rolls (supine 0, left 90, prone 180, right -90), so the settled roll of each still
+//   lying stretch is evidence about the offset modulo 90 degrees. A Bayesian filter on a 1-degree grid keeps the
+//   posterior of the offset: each stretch multiplies in its likelihood (a position near its nominal roll, or -
+//   three-quarter positions, habits - anywhere: a mixture), and before each stretch a small hazard lets the offset
+//   jump (the sensor slipped during the turn). From the posterior come, per epoch, the probability of each lying
+//   sector for the epoch's roll (averaged over the offset), the most likely offset and how sure it is.
+//
+// The model gets tilts, the sector probabilities and movement features, not raw directions or rolls: with those it
+// learned the rolls of the training nights' people (on validation nights it did worse than its own inputs).
+import { EPOCH_FEATURE_COUNT, type EpochSummary } from '@restpose/signal';
+
+const { atan2, sqrt, exp, cos, sin, acos, abs, min, max, log, PI } = Math;
+const DEG = 180 / PI;
+
+/** Inputs of the model, in order. Raw = body frame from the mounting; corrected = after the upright reference. */
+export const MODEL_INPUT_NAMES = [
+  /** Tilt of the spine from vertical / 90: as measured, after the upright reference, and of the median direction. */
+  'tilt90',
+  'cTilt90',
+  'cmTilt90',
+  /** Probability of each lying sector for the (corrected, median) roll, over the offset posterior. */
+  'pSupine',
+  'pProne',
+  'pLeft',
+  'pRight',
+  'meanNorm',
+  'magSd',
+  'enmo',
+  'spread90',
+  'speed100',
+  /** Angle of the upright correction / 90, and the posterior SD of the roll offset / 45. */
+  'upCorrection90',
+  'rollOffsetSd45',
+] as const;
+export const MODEL_INPUT_COUNT = MODEL_INPUT_NAMES.length;
+
+// Feature columns of @restpose/signal's EPOCH_FEATURE_NAMES used here.
+const F = { gx: 0, gy: 1, gz: 2, meanNorm: 6, magSd: 7, enmo: 8, spread90: 9, speed100: 10, medX: 12 } as const;
+
+/** Tunables of the context, fixed before training (validation seeds only). */
+export const CONTEXT_PARAMS = {
+  /** SD of |a| above which an epoch counts as walking-like, g. */
+  walkMagSdG: 0.08,
+  /** Walking further than this from the current reference is not used (a bend, a fall, a wrong reference). */
+  walkMaxAngleDeg: 45,
+  /** Seconds of walking over which the reference forgets (exponential). */
+  walkMemoryS: 1800,
+  /** Weight of the prior (+y) in seconds of walking. */
+  walkPriorS: 60,
+  /** Lying for the roll evidence: corrected tilt above this, degrees; still: direction spread and |a| SD below. */
+  lyingTiltDeg: 65,
+  stillSpreadDeg: 10,
+  stillMagSdG: 0.05,
+  /** A still lying epoch this far from the open stretch's mean roll starts a new stretch, degrees. */
+  stretchBreakDeg: 10,
+  /** A stretch counts as evidence once it lasts this long, s. */
+  stretchMinS: 60,
+  /** Prior SD of the offset, degrees (a mounting is usually right to within a few degrees). */
+  priorSdDeg: 12,
+  /** Settled positions lie near their nominal roll with this SD (habits), degrees ... */
+  nominalSdDeg: 8,
+  /** ... with this probability; otherwise anywhere (three-quarter positions, unusual habits). */
+  nominalShare: 0.7,
+  /** Probability that the offset jumps (a slip) before a stretch. */
+  hazard: 0.15,
+} as const;
+export type ContextParams = { [K in keyof typeof CONTEXT_PARAMS]: number };
+
+interface Stretch {
+  sin: number;
+  cos: number;
+  seconds: number;
+}
+
+const GRID = 90; // offsets -45..44 degrees
+const SECTORS = [0, 180, 90, -90]; // supine, prone, left, right (POSTURE_LABELS order after upright)
+
+/** The context of one stream (one device, one recording). */
+export class PostureContext {
+  private up = [0, 0, 0];
+  private stretch: Stretch | null = null;
+  /** Log posterior of the offset (committed evidence only), and the prior. */
+  private readonly logPost = new Float64Array(GRID);
+  private readonly logPrior = new Float64Array(GRID);
+  /** Posterior including the open stretch, normalized (probabilities). */
+  private readonly post = new Float64Array(GRID);
+  private readonly kappa: number;
+  private readonly kernelMean: number;
+  private postDirty = true;
+  private offsetDeg = 0;
+  private offsetSdDeg = 0;
+
+  constructor(private readonly p: ContextParams = CONTEXT_PARAMS) {
+    // von Mises concentration on 4 x roll for the nominal SD; the kernel's mean over the circle (I0(k) e^-k).
+    const s4 = (4 * p.nominalSdDeg) / DEG;
+    this.kappa = 1 / (s4 * s4);
+    let m = 0;
+    for (let k = 0; k < 360; k++) m += exp(this.kappa * (cos((k * PI) / 180) - 1));
+    this.kernelMean = m / 360;
+    for (let j = 0; j < GRID; j++) this.logPrior[j] = -0.5 * ((j - 45) / p.priorSdDeg) ** 2;
+    this.logPost.set(this.logPrior);
+  }
+
+  /**
+   * Updates the context with epoch row `i` of `features` (EPOCH_FEATURE_NAMES order) and writes the model inputs
+   * of that epoch to `out` at row `i`.
+   */
+  step(features: Float32Array, i: number, epoch: Pick<EpochSummary, 'durationS'>, out: Float32Array): void {
+    const f = i * EPOCH_FEATURE_COUNT;
+    const g = unit(features[f + F.gx]!, features[f + F.gy]!, features[f + F.gz]!);
+    const m = unit(features[f + F.medX]!, features[f + F.medX + 1]!, features[f + F.medX + 2]!);
+    const magSd = features[f + F.magSd]!;
+    const spreadDeg = features[f + F.spread90]! * 90;
+    const p = this.p;
+
+    // Upright reference from walking-like epochs.
+    let ref = this.reference();
+    if (magSd >= p.walkMagSdG && angleDeg(g, ref) < p.walkMaxAngleDeg) {
+      const keep = exp(-epoch.durationS / p.walkMemoryS);
+      for (let k = 0; k < 3; k++) this.up[k] = this.up[k]! * keep + g[k]! * epoch.durationS;
+      ref = this.reference();
+    }
+    const c = alignToY(ref, g);
+    const cm = alignToY(ref, m);
+
+    // Roll evidence from still lying stretches.
+    const tilt = tiltDeg(c);
+    if (tilt > p.lyingTiltDeg && spreadDeg < p.stillSpreadDeg && magSd < p.stillMagSdG) {
+      const roll = atan2(c[2]!, c[0]!);
+      const s = this.stretch;
+      if (s && abs(wrapDeg(roll * DEG - atan2(s.sin, s.cos) * DEG)) < p.stretchBreakDeg) {
+        s.sin += sin(roll) * epoch.durationS;
+        s.cos += cos(roll) * epoch.durationS;
+        s.seconds += epoch.durationS;
+      } else {
+        this.closeStretch();
+        this.stretch = { sin: sin(roll) * epoch.durationS, cos: cos(roll) * epoch.durationS, seconds: epoch.durationS };
+      }
+      this.postDirty = true;
+    } else if (tilt < 45) {
+      // Up: the lying stretch is over. (Restless epochs while lying neither add to it nor end it.)
+      this.closeStretch();
+    }
+    if (this.postDirty) this.updatePosterior();
+
+    const o = i * MODEL_INPUT_COUNT;
+    out[o] = tiltDeg(g) / 90;
+    out[o + 1] = tilt / 90;
+    out[o + 2] = tiltDeg(cm) / 90;
+    this.sectorProbabilities(atan2(cm[2]!, cm[0]!) * DEG, out, o + 3);
+    out[o + 7] = features[f + F.meanNorm]!;
+    out[o + 8] = magSd;
+    out[o + 9] = features[f + F.enmo]!;
+    out[o + 10] = spreadDeg / 90;
+    out[o + 11] = features[f + F.speed100]!;
+    out[o + 12] = angleDeg(ref, [0, 1, 0]) / 90;
+    out[o + 13] = this.offsetSdDeg / 45;
+  }
+
+  /** Current estimates, for reports and tests. */
+  get state(): { uprightReference: number[]; rollOffsetDeg: number; rollOffsetSdDeg: number } {
+    return { uprightReference: this.reference(), rollOffsetDeg: this.offsetDeg, rollOffsetSdDeg: this.offsetSdDeg };
+  }
+
+  private reference(): number[] {
+    return unit(this.up[0]!, this.up[1]! + this.p.walkPriorS, this.up[2]!);
+  }
+
+  /** Log-likelihood of the offset at grid point j for a settled roll (degrees), weight w in [0, 1]. */
+  private logLik(rollDeg: number, j: number, w: number): number {
+    const k = this.kappa;
+    const kernel = exp(k * (cos((4 * (rollDeg - (j - 45))) / DEG) - 1));
+    const share = this.p.nominalShare;
+    return w * log(share * kernel + (1 - share) * this.kernelMean);
+  }
+
+  private closeStretch(): void {
+    const s = this.stretch;
+    this.stretch = null;
+    if (!s || s.seconds < this.p.stretchMinS) return;
+    // The offset may have jumped since the last stretch (a slip during the turn): mix in the prior.
+    const post = normalized(this.logPost);
+    const h = this.p.hazard;
+    const prior = normalized(this.logPrior);
+    const roll = atan2(s.sin, s.cos) * DEG;
+    for (let j = 0; j < GRID; j++) this.logPost[j] = log((1 - h) * post[j]! + h * prior[j]!) + this.logLik(roll, j, 1);
+    this.postDirty = true;
+  }
+
+  private updatePosterior(): void {
+    this.postDirty = false;
+    const s = this.stretch;
+    const open = s && s.seconds >= this.p.stretchMinS;
+    const roll = open ? atan2(s.sin, s.cos) * DEG : 0;
+    const w = open ? min(1, s.seconds / 600) : 0;
+    let best = 0;
+    let top = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < GRID; j++) {
+      this.post[j] = this.logPost[j]! + (open ? this.logLik(roll, j, w) : 0);
+      if (this.post[j]! > top) {
+        top = this.post[j]!;
+        best = j;
+      }
+    }
+    let total = 0;
+    for (let j = 0; j < GRID; j++) total += this.post[j] = exp(this.post[j]! - top);
+    // Circular mean and SD around the mode (the grid spans one period of 90 degrees).
+    let variance = 0;
+    for (let j = 0; j < GRID; j++) {
+      this.post[j]! /= total;
+      const d = wrap90(j - best);
+      variance += this.post[j]! * d * d;
+    }
+    this.offsetDeg = best - 45;
+    this.offsetSdDeg = sqrt(variance);
+  }
+
+  /** P(sector) for a roll (degrees) over the offset posterior: supine, prone, left, right at out[o..o+3]. */
+  private sectorProbabilities(rollDeg: number, out: Float32Array, o: number): void {
+    out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
+    for (let j = 0; j < GRID; j++) {
+      const q = this.post[j]!;
+      if (q < 1e-6) continue;
+      const r = wrapDeg(rollDeg - (j - 45));
+      let sector = 0;
+      let nearest = 360;
+      for (let k = 0; k < 4; k++) {
+        const d = abs(wrapDeg(r - SECTORS[k]!));
+        if (d < nearest) {
+          nearest = d;
+          sector = k;
+        }
+      }
+      out[o + sector]! += q;
+    }
+  }
+}
+
+function normalized(logp: Float64Array): Float64Array {
+  let top = Number.NEGATIVE_INFINITY;
+  for (const v of logp) top = max(top, v);
+  const out = logp.map((v) => exp(v - top));
+  let total = 0;
+  for (const v of out) total += v;
+  return out.map((v) => v / total);
+}
+
+function unit(x: number, y: number, z: number): number[] {
+  const n = sqrt(x * x + y * y + z * z) || 1;
+  return [x / n, y / n, z / n];
+}
+
+function angleDeg(a: number[], b: number[]): number {
+  return acos(max(-1, min(1, a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!))) * DEG;
+}
+
+function tiltDeg(v: number[]): number {
+  return acos(max(-1, min(1, v[1]!))) * DEG;
+}
+
+function wrapDeg(d: number): number {
+  return ((((d + 180) % 360) + 360) % 360) - 180;
+}
+
+function wrap90(d: number): number {
+  return ((((d + 45) % 90) + 90) % 90) - 45;
+}
+
+/** v rotated by the smallest rotation that takes `ref` to +y (Rodrigues). */
+function alignToY(ref: number[], v: number[]): number[] {
+  // axis = ref x y = (-ref.z, 0, ref.x); sin = |axis|, cos = ref.y
+  const ax = -ref[2]!;
+  const az = ref[0]!;
+  const s = sqrt(ax * ax + az * az);
+  if (s < 1e-9) return v;
+  const kx = ax / s;
+  const kz = az / s;
+  const c = ref[1]!;
+  const [x, y, z] = v as [number, number, number];
+  // k x v with k = (kx, 0, kz)
+  const cx = -kz * y;
+  const cy = kz * x - kx * z;
+  const cz = kx * y;
+  const kv = kx * x + kz * z;
+  return [x * c + cx * s + kx * kv * (1 - c), y * c + cy * s, z * c + cz * s + kz * kv * (1 - c)];
+}
