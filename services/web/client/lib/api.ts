@@ -19,14 +19,18 @@ export function setUnauthorizedHandler(listener: Listener): void {
   onUnauthorized = listener;
 }
 
-async function request(path: string, init: RequestInit = {}, token = storedToken()): Promise<Response> {
+/** With `token`, a request for that token (signing in); without, the session's. */
+async function request(path: string, init: RequestInit = {}, token?: string): Promise<Response> {
   const headers = new Headers(init.headers);
-  if (token) headers.set('authorization', `Bearer ${token}`);
+  const bearer = token ?? storedToken();
+  if (bearer) headers.set('authorization', `Bearer ${bearer}`);
   const res = await fetch(`/api/v1${path}`, { ...init, headers });
   if (res.ok) return res;
   const body = (await res.json().catch(() => null)) as { message?: string } | null;
   const message = body?.message ?? `${res.status} ${res.statusText}`;
-  if (res.status === 401) {
+  // The session ends at the first refusal of its token; the requests in flight with it are refused too and say
+  // nothing more. A token being tried at sign-in is not the session's.
+  if (res.status === 401 && token === undefined && storedToken() === bearer && bearer !== null) {
     clearToken();
     onUnauthorized(message);
   }
