@@ -5,7 +5,7 @@
 // test-artifacts/dashboard-perf.json and printed (figures, not assertions). No request may leave the server.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
   CHROMIUM,
   chromiumAvailable,
@@ -66,7 +66,9 @@ suite('the dashboard in Chromium against the real server', () => {
   }
 
   const first = () => seed.subjects[0]!;
-  const pageText = (page: Page) => page.locator('body').innerText();
+  /** Every text on the page, hidden text included (a name in a collapsed table would still be a leak). */
+  const textOf = async (locator: Locator) => (await locator.textContent()) ?? '';
+  const pageText = (page: Page) => textOf(page.locator('body'));
   const go = (page: Page, hash: string) => page.goto(`${system.apiUrl}/${hash}`);
   const bandRendered = (page: Page) =>
     page.locator('[data-testid=posture-band] .uplot[data-rendered=true]').waitFor({ timeout: 30_000 });
@@ -79,7 +81,7 @@ suite('the dashboard in Chromium against the real server', () => {
       await page.getByLabel('API token').fill('not-a-real-token');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').waitFor();
-      expect(await page.getByRole('alert').innerText()).toMatch(/not accepted/);
+      expect(await textOf(page.getByRole('alert'))).toMatch(/not accepted/);
 
       await signIn(page, system.adminToken);
       const rows = page.getByTestId('patient-row');
@@ -92,7 +94,7 @@ suite('the dashboard in Chromium against the real server', () => {
       // The API puts the red-flagged patient first; the table keeps its order and shows the flag.
       const flagged = seed.subjects[1]!;
       expect(patients.patients[0]!.subject.studyCode).toBe(flagged.studyCode);
-      const firstRow = await rows.first().innerText();
+      const firstRow = await textOf(rows.first());
       expect(firstRow).toContain(flagged.displayName);
       expect(firstRow).toContain('High');
       // The token lives in sessionStorage only.
@@ -140,9 +142,7 @@ suite('the dashboard in Chromium against the real server', () => {
       for (const [posture, p] of Object.entries(night.detail.positions)) {
         const cell = table.locator(`tr[data-posture=${posture}] td[data-minutes]`);
         expect(await cell.getAttribute('data-minutes')).toBe(p.minutes.toFixed(1));
-        expect(await table.locator(`tr[data-posture=${posture}]`).innerText()).toContain(
-          `${Math.round(p.share * 100)}%`,
-        );
+        expect(await textOf(table.locator(`tr[data-posture=${posture}]`))).toContain(`${Math.round(p.share * 100)}%`);
       }
       await screenshot(page, 'night');
       await measureNight(page, night.epochs.length);
@@ -214,10 +214,10 @@ suite('the dashboard in Chromium against the real server', () => {
       expect(morning.timeToLoosenMin).not.toBeNull();
       const loosen = page.getByTestId('time-to-loosen');
       expect(await loosen.getAttribute('data-value')).toBe(String(morning.timeToLoosenMin));
-      expect(await loosen.innerText()).toContain(`Loosened after ${morning.timeToLoosenMin} min`);
+      expect(await textOf(loosen)).toContain(`Loosened after ${morning.timeToLoosenMin} min`);
       expect(await page.locator('[data-testid=direction-chart] canvas').count()).toBe(1);
-      const report = await page.getByTestId('report').innerText();
-      expect(report).toMatch(new RegExp(`Stiffness severity \\(BASDAI 5\\)\\s+${morning.report.severity} / 10`));
+      const report = await textOf(page.getByTestId('report'));
+      expect(report).toMatch(new RegExp(`Stiffness severity \\(BASDAI 5\\)\\s*${morning.report.severity} / 10`));
       await screenshot(page, 'morning');
     },
     TIMEOUT,
@@ -235,11 +235,9 @@ suite('the dashboard in Chromium against the real server', () => {
         `/subjects/${s.id}/trends?metric=longest_immobile_bout_min&outcome=stiffness_duration_min&from=1970-01-01`,
       );
       const stats = page.getByTestId('link-stats');
-      expect(await stats.innerText()).toContain(`${trends.link.n} nights with both values`);
+      expect(await textOf(stats)).toContain(`${trends.link.n} nights with both values`);
       expect(trends.link.pearson.status).toBe('ok');
-      expect(await stats.locator('tr', { hasText: 'Pearson r' }).innerText()).toContain(
-        trends.link.pearson.r!.toFixed(2),
-      );
+      expect(await textOf(stats.locator('tr', { hasText: 'Pearson r' }))).toContain(trends.link.pearson.r!.toFixed(2));
       await screenshot(page, 'trends');
 
       // Another metric: the choice is in the URL, and the statistics follow.
@@ -248,7 +246,8 @@ suite('the dashboard in Chromium against the real server', () => {
       const supine = await api<{ link: { n: number } }>(
         `/subjects/${s.id}/trends?metric=share_supine&outcome=stiffness_duration_min&from=1970-01-01`,
       );
-      await expect(stats.innerText()).resolves.toContain(`${supine.link.n} nights with both values`);
+      await stats.getByText(`${supine.link.n} nights with both values`).waitFor();
+      expect(await textOf(page.getByLabel('Night metric'))).toContain('share of time in bed lying supine');
     },
     TIMEOUT,
   );
@@ -299,12 +298,12 @@ suite('the dashboard in Chromium against the real server', () => {
     'a researcher sees the cohort links with q-values and study codes only, and downloads the export',
     async () => {
       const page = await open(SEED_USERS.researcher.token);
-      expect(await page.getByRole('navigation', { name: 'Main' }).innerText()).not.toContain('Patients');
+      expect(await textOf(page.getByRole('navigation', { name: 'Main' }))).not.toContain('Patients');
       await page.getByRole('link', { name: DASHBOARD_COHORT }).click();
       await page.getByTestId('links-table').waitFor({ timeout: 30_000 });
       const links = await api<{ rows: unknown[] }>(`/cohorts/${DASHBOARD_COHORT}/links`);
       expect(await page.getByTestId('link-row').count()).toBe(links.rows.length);
-      const qs = await page.getByTestId('rmcorr-q').allInnerTexts();
+      const qs = await page.getByTestId('rmcorr-q').allTextContents();
       expect(qs.length).toBeGreaterThan(0);
       for (const q of qs) expect(q).toMatch(/^\d/);
       await screenshot(page, 'cohort-researcher');
@@ -323,7 +322,7 @@ suite('the dashboard in Chromium against the real server', () => {
       const csv = readFileSync((await download.path())!, 'utf8');
       expect(csv.split('\n')[0]).toMatch(/^study_code,cohort,date,night_algorithm,/);
       for (const word of forbidden) expect(csv).not.toContain(word);
-      expect(await page.getByRole('status').innerText()).toContain('Downloaded nights-pilot');
+      expect(await textOf(page.getByRole('status'))).toContain('Downloaded nights-pilot');
 
       // A subject by study code, and its night: still no names or ids anywhere on the page.
       const s = first();
@@ -374,13 +373,13 @@ suite('the dashboard in Chromium against the real server', () => {
         .getByRole('cell', { name: 'belt-07' })
         .or(page.getByRole('rowheader', { name: 'belt-07' }))
         .waitFor();
-      const nav = await page.getByRole('navigation', { name: 'Main' }).innerText();
+      const nav = await textOf(page.getByRole('navigation', { name: 'Main' }));
       expect(nav).toContain('Devices');
       expect(nav).not.toContain('Patients');
       expect(nav).not.toContain('Cohorts');
       await screenshot(page, 'devices-provisioning');
       await go(page, '#/patients');
-      expect(await page.getByRole('alert').innerText()).toContain('not available to the provisioning role');
+      expect(await textOf(page.getByRole('alert'))).toContain('not available to the provisioning role');
     },
     TIMEOUT,
   );
@@ -403,7 +402,7 @@ suite('the dashboard in Chromium against the real server', () => {
       });
       await page.getByTestId('patient-row').first().getByRole('link').click();
       await page.getByLabel('API token').waitFor();
-      expect(await page.getByRole('alert').first().innerText()).toMatch(
+      expect(await textOf(page.getByRole('alert').first())).toMatch(
         /signed out: the bearer token is unknown or revoked/,
       );
       expect(await page.evaluate('sessionStorage.getItem("restpose.token")')).toBeNull();
