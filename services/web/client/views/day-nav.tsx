@@ -24,6 +24,8 @@ export function DayNav({ kind, subjectRef, date }: { kind: 'night' | 'morning'; 
   const goNext = useMemo(() => (next ? () => navigate(next) : null), [next]);
   useArrowNavigation(goPrevious, goNext);
   const word = kind === 'night' ? 'night' : 'morning';
+  // Until the list is in, say nothing about earlier or later days rather than "none".
+  const none = (text: string) => <span class="muted">{list.state === 'ok' ? text : ''}</span>;
   return (
     <nav class="day-nav" aria-label={`Other ${word}s`}>
       {previous && 'date' in previous ? (
@@ -31,7 +33,7 @@ export function DayNav({ kind, subjectRef, date }: { kind: 'night' | 'morning'; 
           ← Previous {word} ({day(previous.date)})
         </a>
       ) : (
-        <span class="muted">No earlier {word}</span>
+        none(`No earlier ${word}`)
       )}
       <a href={href({ view: 'subject', ref: subjectRef })}>All nights and mornings</a>
       {next && 'date' in next ? (
@@ -39,7 +41,7 @@ export function DayNav({ kind, subjectRef, date }: { kind: 'night' | 'morning'; 
           Next {word} ({day(next.date)}) →
         </a>
       ) : (
-        <span class="muted">No later {word}</span>
+        none(`No later ${word}`)
       )}
     </nav>
   );
