@@ -24,12 +24,13 @@ function loosenMark(u: uPlot, timeToLoosen: number | null): void {
     vline(u, timeToLoosen, LOOSEN_COLOR, `loosened at ${Math.round(timeToLoosen)} min`, [6, 4]);
 }
 
-export function romData(windows: readonly RomWindow[]): uPlot.AlignedData {
-  return [
-    windows.map((w) => w.minutesFromRise),
-    windows.map((w) => w.sagittalRangeDeg),
-    ...DIRECTIONS.map((d) => windows.map((w) => w[d.key])),
-  ];
+/** The sagittal chart's data and the directions chart's, on one x (the windows' minutes after rising). */
+export function romData(windows: readonly RomWindow[]): { sagittal: uPlot.AlignedData; directions: uPlot.AlignedData } {
+  const x = windows.map((w) => w.minutesFromRise);
+  return {
+    sagittal: [x, windows.map((w) => w.sagittalRangeDeg)],
+    directions: [x, ...DIRECTIONS.map((d) => windows.map((w) => w[d.key]))],
+  };
 }
 
 /** Sagittal range (flexion + extension) per window, the reference and 90% of it, and the time to loosen. */
@@ -48,7 +49,6 @@ export function sagittalOptions(
     series: [
       { label: 'Minute' },
       { label: 'Sagittal range', stroke: INK, width: 2, points: { show: true, size: 7, fill: INK }, value: deg },
-      ...DIRECTIONS.map((d) => ({ label: d.label, show: false })),
     ],
     hooks: {
       draw: [
@@ -75,7 +75,6 @@ export function directionOptions(
     axes: [xAxis, axis({ label: 'Degrees from upright' })],
     series: [
       { label: 'Minute' },
-      { label: 'Sagittal range', show: false },
       ...DIRECTIONS.map((d) => ({
         label: d.label,
         stroke: d.color,

@@ -4,7 +4,7 @@ import type { MorningDetail } from '@restpose/api';
 import { useMemo } from 'preact/hooks';
 import { Chart } from '../charts/chart.js';
 import { DIRECTIONS, directionOptions, romData, sagittalOptions, THRESHOLD } from '../charts/rom.js';
-import { Load, Section, Swatch, useTitle } from '../components.js';
+import { Load, RED_FLAG_WORDS, Section, Swatch, useTitle } from '../components.js';
 import * as detail from '../lib/detail.js';
 import { clock, day, minutes, num, percent } from '../lib/format.js';
 import { href } from '../lib/router.js';
@@ -24,13 +24,6 @@ export function MorningView({ subjectRef, date }: { subjectRef: string; date: st
     </>
   );
 }
-
-const RED_FLAG_WORDS: Record<string, string> = {
-  nightPainUnchangedByMovement: 'night pain that does not change with movement',
-  progressiveNeurologicalSymptoms: 'progressive neurological symptoms',
-  unexplainedWeightLoss: 'unexplained weight loss',
-  fever: 'fever',
-};
 
 function Morning({ data, subjectRef }: { data: MorningDetail; subjectRef: string }) {
   const { morning, report } = data;
@@ -76,7 +69,7 @@ function Morning({ data, subjectRef }: { data: MorningDetail; subjectRef: string
           </p>
           <Chart
             options={parts.sagittal}
-            data={parts.data}
+            data={parts.data.sagittal}
             height={240}
             label="Sagittal range of motion per 5-minute window against the reference, with the time to loosen"
             testId="rom-chart"
@@ -94,17 +87,13 @@ function Morning({ data, subjectRef }: { data: MorningDetail; subjectRef: string
           </ul>
         </Section>
         <Section title="Reported that morning" id="report">
-          <Report report={report} />
-          <dl class="quality">
-            <dt>Sitting up took</dt>
-            <dd>{firstUpright == null ? 'not measured' : `${num(firstUpright, 0)} s`}</dd>
-          </dl>
+          <Report report={report} firstUpright={firstUpright} />
         </Section>
       </div>
       <Section title="Flexion, extension and lateral bending" id="directions">
         <Chart
           options={parts.directions}
-          data={parts.data}
+          data={parts.data.directions}
           height={260}
           label="Flexion, extension, left and right lateral bending per 5-minute window, with the reference of each"
           testId="direction-chart"
@@ -126,8 +115,26 @@ function Morning({ data, subjectRef }: { data: MorningDetail; subjectRef: string
   );
 }
 
-function Report({ report }: { report: MorningDetail['report'] }) {
-  if (!report) return <p class="muted">No stiffness report for this morning.</p>;
+function Report({
+  report,
+  firstUpright,
+}: {
+  report: MorningDetail['report'];
+  firstUpright: number | null | undefined;
+}) {
+  const sittingUp = (
+    <>
+      <dt>Sitting up took</dt>
+      <dd>{firstUpright == null ? 'not measured' : `${num(firstUpright, 0)} s`}</dd>
+    </>
+  );
+  if (!report)
+    return (
+      <>
+        <p class="muted">No stiffness report for this morning.</p>
+        <dl class="report">{sittingUp}</dl>
+      </>
+    );
   const flags = Object.entries(report.redFlags).filter(([, v]) => v === true);
   return (
     <dl class="report" data-testid="report">
@@ -149,6 +156,7 @@ function Report({ report }: { report: MorningDetail['report'] }) {
       )}
       <dt>Source</dt>
       <dd>{report.source}</dd>
+      {sittingUp}
     </dl>
   );
 }
