@@ -149,6 +149,18 @@ export function timeAxis(extra: uPlot.Axis = {}): uPlot.Axis {
   });
 }
 
+/** A date axis: "6 Nov", the year under the first tick. */
+export function dateAxis(extra: uPlot.Axis = {}): uPlot.Axis {
+  return axis({
+    values: (_u, splits) =>
+      splits.map((s, i) => {
+        const d = new Date(s * 1000);
+        return i === 0 ? `${dayMonth.format(d)}\n${d.getFullYear()}` : dayMonth.format(d);
+      }),
+    ...extra,
+  });
+}
+
 /** Axis colours with readable contrast. */
 export function axis(extra: uPlot.Axis = {}): uPlot.Axis {
   return {

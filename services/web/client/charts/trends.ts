@@ -2,13 +2,21 @@
 // as lines, two y axes), and the outcome against the metric as a scatter with the fitted least-squares line.
 import type { Trends } from '@restpose/api';
 import type uPlot from 'uplot';
-import { axis, INK } from './canvas.js';
+import { axisLabel, metricLabel } from '../lib/catalogue.js';
+import { axis, dateAxis, INK } from './canvas.js';
 
 const METRIC_COLOR = '#0072b2';
 const OUTCOME_COLOR = '#c24e00';
 const DAY_S = 86_400;
 
 const noon = (date: string) => Date.parse(`${date}T12:00:00Z`) / 1000;
+
+/** Names on screen: the catalogue's description, not the code name. */
+function names(t: Trends) {
+  const metric = metricLabel(t.metric.name);
+  const outcome = metricLabel(t.outcome.name);
+  return { metric, outcome, metricAxis: axisLabel(`${metric} (${t.metric.unit})`), outcomeAxis: axisLabel(outcome) };
+}
 
 export function timelineData(t: Trends): uPlot.AlignedData {
   // Weekly means sit mid-week (Thursday); nights at noon of their date.
@@ -31,6 +39,7 @@ export function timelineData(t: Trends): uPlot.AlignedData {
 }
 
 export function timelineOptions(t: Trends): Omit<uPlot.Options, 'width' | 'height'> {
+  const n = names(t);
   const dots = (color: string): uPlot.Series => ({
     stroke: color,
     width: 0,
@@ -41,23 +50,16 @@ export function timelineOptions(t: Trends): Omit<uPlot.Options, 'width' | 'heigh
     scales: { x: { time: true }, m: {}, o: {} },
     cursor: { drag: { x: true, y: false, setScale: true } },
     axes: [
-      axis(),
-      axis({ scale: 'm', label: t.metric.name, stroke: METRIC_COLOR }),
-      axis({ scale: 'o', label: t.outcome.name, side: 1, stroke: OUTCOME_COLOR, grid: { show: false } }),
+      dateAxis(),
+      axis({ scale: 'm', label: n.metricAxis, stroke: METRIC_COLOR }),
+      axis({ scale: 'o', label: n.outcomeAxis, side: 1, stroke: OUTCOME_COLOR, grid: { show: false } }),
     ],
     series: [
       { label: 'Date' },
-      { ...dots(METRIC_COLOR), label: `${t.metric.name} (night)`, scale: 'm' },
-      { ...dots(OUTCOME_COLOR), label: `${t.outcome.name} (morning)`, scale: 'o' },
-      { label: `${t.metric.name}, weekly mean`, scale: 'm', stroke: METRIC_COLOR, width: 2.5, spanGaps: true },
-      {
-        label: `${t.outcome.name}, weekly mean`,
-        scale: 'o',
-        stroke: OUTCOME_COLOR,
-        width: 2.5,
-        dash: [8, 4],
-        spanGaps: true,
-      },
+      { ...dots(METRIC_COLOR), label: `${n.metric}, each night`, scale: 'm' },
+      { ...dots(OUTCOME_COLOR), label: `${n.outcome}, next morning`, scale: 'o' },
+      { label: 'weekly mean (night)', scale: 'm', stroke: METRIC_COLOR, width: 2.5, spanGaps: true },
+      { label: 'weekly mean (morning)', scale: 'o', stroke: OUTCOME_COLOR, width: 2.5, dash: [8, 4], spanGaps: true },
     ],
   };
 }
@@ -66,24 +68,28 @@ export function scatterData(t: Trends): uPlot.AlignedData {
   const points = [...t.points].sort((a, b) => a.metric - b.metric);
   const xs = points.map((p) => p.metric);
   const line = t.link.slope.status === 'ok' ? t.link.slope : null;
-  return [xs, points.map((p) => p.outcome), xs.map((x) => (line ? line.intercept + line.value * x : null))];
+  // The fitted line by its two ends only: uPlot would otherwise snap every point to a pixel and kink it.
+  const fit = (x: number, i: number) =>
+    line && (i === 0 || i === xs.length - 1) ? line.intercept + line.value * x : null;
+  return [xs, points.map((p) => p.outcome), xs.map(fit)];
 }
 
 export function scatterOptions(t: Trends): Omit<uPlot.Options, 'width' | 'height'> {
+  const n = names(t);
   return {
     mode: 1,
     scales: { x: { time: false }, y: {} },
     cursor: { drag: { x: false, y: false, setScale: false } },
-    axes: [axis({ label: `${t.metric.description} (${t.metric.unit})` }), axis({ label: t.outcome.name })],
+    axes: [axis({ label: `${n.metric} (${t.metric.unit})` }), axis({ label: n.outcomeAxis })],
     series: [
-      { label: t.metric.name },
+      { label: n.metric },
       {
-        label: t.outcome.name,
+        label: n.outcome,
         stroke: OUTCOME_COLOR,
         paths: () => null,
         points: { show: true, size: 7, stroke: OUTCOME_COLOR, fill: '#fff' },
       },
-      { label: 'Fitted line', stroke: INK, width: 2, points: { show: false } },
+      { label: 'Fitted line', stroke: INK, width: 2, points: { show: false }, spanGaps: true },
     ],
   };
 }

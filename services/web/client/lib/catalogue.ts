@@ -19,3 +19,14 @@ export const OUTCOMES = {
   rom_first_30min_deg: 'range of motion, first 30 min (deg)',
 } as const;
 export type OutcomeName = keyof typeof OUTCOMES;
+
+/** How a night metric or an outcome is named on screen: its description (the code name if it is not catalogued). */
+export function metricLabel(name: string): string {
+  if (name in OUTCOMES) return OUTCOMES[name as OutcomeName];
+  return name in NIGHT_METRICS ? NIGHT_METRICS[name as NightMetricName].description : name.replaceAll('_', ' ');
+}
+
+/** A label short enough for a chart axis: the first words of a long one, with an ellipsis. */
+export function axisLabel(text: string, max = 36): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).replace(/[\s,(]+\S*$/, '')}…`;
+}

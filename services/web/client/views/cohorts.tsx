@@ -4,7 +4,7 @@ import type { CohortLinks, CohortList, CohortSubjects } from '@restpose/api';
 import { useMemo, useState } from 'preact/hooks';
 import { Load, Section, useTitle } from '../components.js';
 import { apiDownload } from '../lib/api.js';
-import { NIGHT_METRICS } from '../lib/catalogue.js';
+import { metricLabel } from '../lib/catalogue.js';
 import { href } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { Effect, isComputed, type LinkRow, QValue, Unavailable } from '../stats.js';
@@ -116,9 +116,6 @@ function ExportButtons({ cohort }: { cohort: string }) {
   );
 }
 
-const label = (name: string) =>
-  name in NIGHT_METRICS ? NIGHT_METRICS[name as keyof typeof NIGHT_METRICS].description : name;
-
 /** Rows whose within-person association was computed first, by its q-value. */
 function byRmcorrQ(a: LinkRow, b: LinkRow): number {
   const q = (r: LinkRow) => (isComputed(r.rmcorr) ? r.rmcorr.q : Number.POSITIVE_INFINITY);
@@ -155,9 +152,9 @@ function LinksTable({ data }: { data: CohortLinks }) {
             {rows.map((r) => (
               <tr key={`${r.x}~${r.y}`} data-testid="link-row">
                 <th scope="row" title={r.x}>
-                  {label(r.x)}
+                  {metricLabel(r.x)}
                 </th>
-                <td>{r.y.replaceAll('_', ' ')}</td>
+                <td title={r.y}>{metricLabel(r.y)}</td>
                 <td>{r.n}</td>
                 {!r.rmcorr ? (
                   <td colSpan={2} class="muted">

@@ -6,11 +6,12 @@ import { useMemo } from 'preact/hooks';
 import { Chart } from '../charts/chart.js';
 import { scatterData, scatterOptions, timelineData, timelineOptions } from '../charts/trends.js';
 import { Load, Section, SubjectFlags, useTitle } from '../components.js';
-import { NIGHT_METRIC_NAMES, NIGHT_METRICS, OUTCOMES, type OutcomeName } from '../lib/catalogue.js';
+import { metricLabel, NIGHT_METRIC_NAMES, NIGHT_METRICS, OUTCOMES, type OutcomeName } from '../lib/catalogue.js';
 import { addDays, num, pValue, todayUtc } from '../lib/format.js';
 import { href, navigate, type Route } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { Effect, isComputed, QValue, Unavailable } from '../stats.js';
+import { subjectName } from './patients.js';
 
 const WEEKS = [4, 8, 12, 26, 52];
 const DEFAULTS = { metric: 'longest_immobile_bout_min', outcome: 'stiffness_duration_min', weeks: '12' };
@@ -35,7 +36,7 @@ export function TrendsView({ route, role }: { route: TrendsRoute; role: Role }) 
         <a href={href({ view: 'subject', ref: route.ref })}>← Back to the nights and mornings</a>
       </p>
       <h1>
-        Trends <span class="subtitle">{trends.state === 'ok' ? trends.data.subject.studyCode : route.ref}</span>
+        Trends <span class="subtitle">{trends.state === 'ok' ? subjectName(trends.data.subject) : route.ref}</span>
       </h1>
       <form class="controls" onSubmit={(e) => e.preventDefault()} aria-label="What to compare">
         <label>
@@ -88,7 +89,7 @@ function TrendCharts({ data }: { data: Trends }) {
   if (data.points.length === 0) {
     return (
       <p class="muted">
-        No night in this period has both {data.metric.name} and {data.outcome.name}.
+        No night in this period has both {metricLabel(data.metric.name)} and {metricLabel(data.outcome.name)}.
       </p>
     );
   }
@@ -103,7 +104,7 @@ function TrendCharts({ data }: { data: Trends }) {
           options={charts.timeline.options}
           data={charts.timeline.data}
           height={280}
-          label={`${data.metric.name} and ${data.outcome.name} over time`}
+          label={`${metricLabel(data.metric.name)} and ${metricLabel(data.outcome.name)} over time`}
           testId="trend-timeline"
         />
       </Section>
@@ -113,7 +114,7 @@ function TrendCharts({ data }: { data: Trends }) {
             options={charts.scatter.options}
             data={charts.scatter.data}
             height={280}
-            label={`${data.outcome.name} against ${data.metric.name}, one point per night, with the fitted line`}
+            label={`${metricLabel(data.outcome.name)} against ${metricLabel(data.metric.name)}, one point per night, with the fitted line`}
             testId="trend-scatter"
           />
         </Section>
