@@ -2,7 +2,7 @@
 import type { SubjectSummary } from '@restpose/api';
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { day } from './lib/format.js';
+import { day, num } from './lib/format.js';
 import { POSTURE_ROWS, POSTURE_STYLE } from './lib/posture.js';
 import { type Loaded, useApi } from './lib/use-api.js';
 
@@ -52,6 +52,24 @@ const KIND_LABEL: Record<string, string> = {
   'prolonged-stiffness': 'Prolonged stiffness',
   'inflammatory-pattern': 'Inflammatory pattern (hint)',
 };
+export const flagKind = (kind: string): string => KIND_LABEL[kind] ?? kind;
+
+/** The red-flag questions of a stiffness report, in words. */
+export const RED_FLAG_WORDS: Record<string, string> = {
+  nightPainUnchangedByMovement: 'night pain that does not change with movement',
+  progressiveNeurologicalSymptoms: 'progressive neurological symptoms',
+  unexplainedWeightLoss: 'unexplained weight loss',
+  fever: 'fever',
+};
+
+/** The measures a flag's evidence names (analytics' input fields), in words. */
+const EVIDENCE_MEASURE: Record<string, string> = {
+  ...RED_FLAG_WORDS,
+  stiffnessDurationMin: 'reported stiffness duration (min)',
+  timeToLoosenMin: 'measured time to loosen (min)',
+  wakeSecondHalfMin: 'awake after the night’s midpoint (min)',
+  outOfBedSecondHalf: 'out of bed after the night’s midpoint',
+};
 
 /** A flag's severity as a badge: a word and a shape, not colour alone. */
 export function SeverityBadge({ severity }: { severity: Flag['severity'] }) {
@@ -72,12 +90,12 @@ export function FlagList({ flags, note }: { flags: readonly Flag[]; note?: strin
       {flags.map((f) => (
         <article class={`flag flag-${f.severity}`} key={`${f.kind}-${f.summary}`}>
           <h3>
-            <SeverityBadge severity={f.severity} /> {KIND_LABEL[f.kind] ?? f.kind}
+            <SeverityBadge severity={f.severity} /> {flagKind(f.kind)}
           </h3>
           <p>{f.summary}</p>
           <p class="muted">Since {day(f.since)}</p>
           <table class="compact">
-            <caption class="visually-hidden">Evidence for {KIND_LABEL[f.kind] ?? f.kind}</caption>
+            <caption class="visually-hidden">Evidence for {flagKind(f.kind)}</caption>
             <thead>
               <tr>
                 <th scope="col">Date</th>
@@ -90,10 +108,12 @@ export function FlagList({ flags, note }: { flags: readonly Flag[]; note?: strin
             <tbody>
               {f.evidence.map((e) => (
                 <tr key={`${e.date}-${e.measure}`}>
-                  <td>{e.date}</td>
-                  <td>{e.source}</td>
-                  <td>{e.measure}</td>
-                  <td>{String(e.value)}</td>
+                  <td>
+                    <time dateTime={e.date}>{day(e.date)}</time>
+                  </td>
+                  <td>{e.source === 'report' ? 'reported' : 'device'}</td>
+                  <td title={e.measure}>{EVIDENCE_MEASURE[e.measure] ?? e.measure}</td>
+                  <td>{typeof e.value === 'boolean' ? (e.value ? 'yes' : 'no') : num(e.value, 0)}</td>
                   <td>{e.threshold === undefined || e.threshold === null ? '–' : String(e.threshold)}</td>
                 </tr>
               ))}

@@ -19,13 +19,13 @@ export function day(date: string): string {
   return dateFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
-/** 0 -> "0 min", 75 -> "1 h 15 min". */
+/** 0 -> "0 min", 75 -> "1 h 15 min"; a number stays on the line of its unit (no-break spaces). */
 export function minutes(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '–';
   const total = Math.round(value);
-  if (total < 60) return `${total} min`;
+  if (total < 60) return `${total}\u00a0min`;
   const rest = total % 60;
-  return `${Math.floor(total / 60)} h${rest ? ` ${rest} min` : ''}`;
+  return `${Math.floor(total / 60)}\u00a0h${rest ? ` ${rest}\u00a0min` : ''}`;
 }
 
 export function num(value: number | null | undefined, digits = 1): string {

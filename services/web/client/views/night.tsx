@@ -143,7 +143,7 @@ function MetricTable({ metrics }: { metrics: Record<string, number | null> }) {
             <th scope="row" title={n}>
               {NIGHT_METRICS[n].description}
             </th>
-            <td>{metric(metrics[n], NIGHT_METRICS[n].unit)}</td>
+            <td class="value">{metric(metrics[n], NIGHT_METRICS[n].unit)}</td>
           </tr>
         ))}
         {others.map((n) => (

@@ -1,7 +1,7 @@
 // The patient list a clinician opens with: flagged patients first (the API's order: most severe flag, then number
 // of flags), each with last night's summary, last morning's time to loosen and the latest reported stiffness.
 import type { PatientList, SubjectSummary } from '@restpose/api';
-import { Load, SeverityBadge, useTitle } from '../components.js';
+import { flagKind, Load, SeverityBadge, useTitle } from '../components.js';
 import { day, metric, minutes, percent } from '../lib/format.js';
 import { href } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
@@ -71,7 +71,7 @@ function PatientRow({ patient: p }: { patient: SubjectSummary }) {
           <ul class="inline">
             {p.flags.map((f) => (
               <li key={f.kind + f.summary} title={f.summary}>
-                <SeverityBadge severity={f.severity} /> {f.kind}
+                <SeverityBadge severity={f.severity} /> {flagKind(f.kind)}
               </li>
             ))}
           </ul>
