@@ -70,8 +70,11 @@ suite('the dashboard in Chromium against the real server', () => {
   const textOf = async (locator: Locator) => (await locator.textContent()) ?? '';
   const pageText = (page: Page) => textOf(page.locator('body'));
   const go = (page: Page, hash: string) => page.goto(`${system.apiUrl}/${hash}`);
-  const bandRendered = (page: Page) =>
-    page.locator('[data-testid=posture-band] .uplot[data-rendered=true]').waitFor({ timeout: 30_000 });
+  /** The night view's band, drawn. The subject page has a band too: wait for the night's own table first. */
+  const bandRendered = async (page: Page) => {
+    await page.getByTestId('position-table').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=posture-band] .uplot[data-rendered=true]').waitFor({ timeout: 30_000 });
+  };
 
   test(
     'a wrong token is refused with a message; the admin sees every patient, flagged first',
@@ -101,6 +104,22 @@ suite('the dashboard in Chromium against the real server', () => {
       expect(await page.evaluate('sessionStorage.getItem("restpose.token")')).toBe(system.adminToken);
       expect(await page.evaluate('localStorage.length')).toBe(0);
       await screenshot(page, 'patients-admin');
+
+      // The flagged patient's trends: the flag with its evidence as the API gives it.
+      const { flags } = await api<{ flags: Array<{ evidence: Array<{ date: string; measure: string }> }> }>(
+        `/subjects/${flagged.id}/flags`,
+      );
+      expect(flags.length).toBeGreaterThan(0);
+      await go(page, `#/subjects/${flagged.id}/trends`);
+      const flag = page.locator('article.flag').first();
+      await flag.waitFor();
+      expect(await textOf(flag)).toContain('Red flag');
+      // The seed's red flag, in words; one evidence row per date the API gives.
+      expect(await textOf(flag.locator('tbody'))).toContain('night pain that does not change with movement');
+      const dates = await flag.locator('tbody time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')));
+      expect(dates).toEqual(flags[0]!.evidence.map((e) => e.date));
+      await page.locator('[data-testid=trend-scatter] canvas').waitFor();
+      await screenshot(page, 'trends-flagged');
     },
     TIMEOUT,
   );
@@ -214,7 +233,7 @@ suite('the dashboard in Chromium against the real server', () => {
       expect(morning.timeToLoosenMin).not.toBeNull();
       const loosen = page.getByTestId('time-to-loosen');
       expect(await loosen.getAttribute('data-value')).toBe(String(morning.timeToLoosenMin));
-      expect(await textOf(loosen)).toContain(`Loosened after ${morning.timeToLoosenMin} min`);
+      expect(await textOf(loosen)).toMatch(new RegExp(`Loosened after ${morning.timeToLoosenMin}\\smin`));
       expect(await page.locator('[data-testid=direction-chart] canvas').count()).toBe(1);
       const report = await textOf(page.getByTestId('report'));
       expect(report).toMatch(new RegExp(`Stiffness severity \\(BASDAI 5\\)\\s*${morning.report.severity} / 10`));
