@@ -296,6 +296,26 @@ suite('the dashboard in Chromium against the real server', () => {
       await bandRendered(page);
       await screenshot(page, 'night-keyboard');
 
+      // The band takes the focus; + zooms it, ← pans, 0 shows the whole night again (the same picture as before).
+      const bandChart = page.getByTestId('posture-band');
+      const isFocused = async () =>
+        (await page.evaluate('document.activeElement?.getAttribute("data-testid")')) === 'posture-band';
+      for (let i = 0; i < 30 && !(await isFocused()); i++) {
+        await page.keyboard.press('Tab');
+      }
+      expect(await isFocused()).toBe(true);
+      const whole = await bandChart.screenshot();
+      await page.keyboard.press('+');
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForTimeout(200);
+      const zoomed = await bandChart.screenshot();
+      expect(zoomed.equals(whole)).toBe(false);
+      expect(page.url()).toContain(`/nights/${s.analysedDate}`); // ← panned the chart; it did not open the previous night
+      await page.keyboard.press('0');
+      await page.waitForTimeout(200);
+      expect((await bandChart.screenshot()).equals(whole)).toBe(true);
+      await page.keyboard.press('Shift+Tab'); // off the chart, so ← goes to the previous night
+
       const nights = await api<{ nights: Array<{ date: string }> }>(`/subjects/${s.id}/nights`);
       const previous = nights.nights
         .map((n) => n.date)
