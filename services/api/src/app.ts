@@ -31,6 +31,11 @@ export interface ApiOptions {
   /** The broker URL given to devices with their credentials. */
   deviceBrokerUrl?: string | null;
   rateLimit?: RateLimitOptions;
+  /**
+   * Registers the web dashboard (static files at `/`, same origin as the API, under its CSP). `@restpose/web`'s
+   * `registerDashboard`; none by default, so the API alone serves only /api, /docs and /healthz.
+   */
+  dashboard?: (app: FastifyInstance) => Promise<void>;
 }
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -63,6 +68,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   registerCohortRoutes(app, store);
   registerExportRoutes(app, store);
   registerAuditRoutes(app, store);
+  if (options.dashboard) await options.dashboard(app);
   await app.ready();
   return app;
 }

@@ -6,6 +6,7 @@ import { type EmbeddedBroker, IngestService, startEmbeddedBroker } from '@restpo
 import { hashSecret, newSecret } from '@restpose/protocol';
 import type { DeviceFleet } from '@restpose/simulator';
 import { openStore, type Store, type StoreConfig, StoreError } from '@restpose/store';
+import { registerDashboard } from '@restpose/web';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureAdminToken } from './admin-token.js';
@@ -115,6 +116,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
         deviceCredentials: deviceCredentialsFor(broker, logger),
         deviceBrokerUrl: brokerUrl ?? null,
         rateLimit: { max: config.apiRateLimit, windowMs: 60_000 },
+        dashboard: registerDashboard,
       });
       await api.listen({ host: config.apiHost, port: config.apiPort });
       const a = api;

@@ -8,6 +8,11 @@ import { recordAccess } from '../audit.js';
 import { principalOf } from '../auth.js';
 import { errorSchema, HttpError } from '../errors.js';
 
+const cohortsOut = z.object({ cohorts: z.array(z.object({ id: z.string(), subjects: z.number().int() })) });
+export type CohortList = z.infer<typeof cohortsOut>;
+const cohortOut = z.object({ id: z.string(), subjects: z.array(subjectOut) });
+export type CohortSubjects = z.infer<typeof cohortOut>;
+
 export function registerCohortRoutes(app: FastifyInstance, store: Store): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -18,7 +23,7 @@ export function registerCohortRoutes(app: FastifyInstance, store: Store): void {
       schema: {
         summary: 'List cohorts',
         tags: ['cohorts'],
-        response: { 200: z.object({ cohorts: z.array(z.object({ id: z.string(), subjects: z.number().int() })) }) },
+        response: { 200: cohortsOut },
       },
     },
     async () => {
@@ -39,7 +44,7 @@ export function registerCohortRoutes(app: FastifyInstance, store: Store): void {
         summary: 'The subjects of a cohort',
         tags: ['cohorts'],
         params: z.object({ id: z.string().min(1).max(64).describe('cohort') }),
-        response: { 200: z.object({ id: z.string(), subjects: z.array(subjectOut) }), 404: errorSchema },
+        response: { 200: cohortOut, 404: errorSchema },
       },
     },
     async (request) => {

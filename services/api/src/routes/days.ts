@@ -35,6 +35,8 @@ const nightDetailOut = z.object({
   detail: looseObject.describe('the rest of what the engine kept (positions, sleep estimate...)'),
 });
 
+export type NightDetail = z.infer<typeof nightDetailOut>;
+
 const romWindowOut = z
   .looseObject({
     sagittalRangeDeg: z.number().nullable().optional(),
@@ -54,6 +56,8 @@ const morningDetailOut = z.object({
   report: reportOut.nullable().describe('the stiffness report of the same date'),
   detail: looseObject,
 });
+
+export type MorningDetail = z.infer<typeof morningDetailOut>;
 
 /** Splits a detail object into the parts a response shows on their own and the rest. */
 function pick<K extends string>(detail: Record<string, unknown>, keys: readonly K[]) {

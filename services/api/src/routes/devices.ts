@@ -32,6 +32,7 @@ const deviceOut = z.object({
   revokedAt: z.string().nullable(),
   subjectId: z.string().nullable().describe('who wears it now'),
 });
+export type DeviceOut = z.infer<typeof deviceOut>;
 const credentialsOut = z
   .object({
     username: z.string(),

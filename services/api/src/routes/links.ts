@@ -70,6 +70,29 @@ const linksOut = linkTableSchema.extend({
   variables: z.object({ x: z.array(variableOut), y: z.array(variableOut) }),
 });
 
+const cohortLinksOut = linksOut.extend({ cohort: z.string() });
+export type CohortLinks = z.infer<typeof cohortLinksOut>;
+
+const trendsOut = z.object({
+  subject: subjectOut,
+  from: z.string(),
+  to: z.string(),
+  metric: variableOut,
+  outcome: variableOut,
+  algorithms: algorithmsOut,
+  weeks: z.array(
+    z.object({
+      week: z.string().describe('the Monday starting the week'),
+      nights: z.number().int().describe('subject-nights with both values'),
+      metric: z.number().nullable(),
+      outcome: z.number().nullable(),
+    }),
+  ),
+  points: z.array(z.object({ date: z.string(), metric: z.number(), outcome: z.number() })),
+  link: linkRowSchema,
+});
+export type Trends = z.infer<typeof trendsOut>;
+
 type LinksQuery = z.infer<typeof linksQuery>;
 
 function links(records: DayRecords, query: LinksQuery, dates: { from: string; to: string }) {
@@ -141,7 +164,7 @@ export function registerLinkRoutes(app: FastifyInstance, store: Store): void {
         tags: ['links'],
         params: z.object({ id: z.string().min(1).max(64).describe('cohort') }),
         querystring: linksQuery,
-        response: { 200: linksOut.extend({ cohort: z.string() }), 404: errorSchema },
+        response: { 200: cohortLinksOut, 404: errorSchema },
       },
     },
     async (request) => {
@@ -177,27 +200,7 @@ export function registerLinkRoutes(app: FastifyInstance, store: Store): void {
           outcome: outcomeName.default('stiffness_duration_min'),
           confidence: z.coerce.number().gt(0).lt(1).default(0.95),
         }),
-        response: {
-          200: z.object({
-            subject: subjectOut,
-            from: z.string(),
-            to: z.string(),
-            metric: variableOut,
-            outcome: variableOut,
-            algorithms: algorithmsOut,
-            weeks: z.array(
-              z.object({
-                week: z.string().describe('the Monday starting the week'),
-                nights: z.number().int().describe('subject-nights with both values'),
-                metric: z.number().nullable(),
-                outcome: z.number().nullable(),
-              }),
-            ),
-            points: z.array(z.object({ date: z.string(), metric: z.number(), outcome: z.number() })),
-            link: linkRowSchema,
-          }),
-          404: errorSchema,
-        },
+        response: { 200: trendsOut, 404: errorSchema },
       },
     },
     async (request) => {

@@ -40,6 +40,8 @@ const reportBody = z.object({
   source: z.enum(REPORT_SOURCES).default('clinician').describe('patient-app when a patient app relays the report'),
 });
 
+const reportsOut = z.object({ subject: subjectOut, from: z.string(), to: z.string(), reports: z.array(reportOut) });
+export type ReportList = z.infer<typeof reportsOut>;
 const savedOut = z.object({
   created: z.boolean().describe('true: a new report; false: the report of that date was updated'),
   report: reportOut,
@@ -86,10 +88,7 @@ export function registerReportRoutes(app: FastifyInstance, store: Store): void {
         tags: ['reports'],
         params: subjectParams,
         querystring: dateRangeQuery,
-        response: {
-          200: z.object({ subject: subjectOut, from: z.string(), to: z.string(), reports: z.array(reportOut) }),
-          404: errorSchema,
-        },
+        response: { 200: reportsOut, 404: errorSchema },
       },
     },
     async (request) => {

@@ -34,6 +34,9 @@ const summaryOut = z.object({
   latestReport: reportOut.nullable(),
 });
 type SummaryOut = z.infer<typeof summaryOut>;
+export type SubjectSummary = SummaryOut;
+const patientsOut = z.object({ asOf: z.string(), note: z.literal(REVIEW_NOTE), patients: z.array(summaryOut) });
+export type PatientList = z.infer<typeof patientsOut>;
 
 function summarise(subject: Subject, records: DayRecords, asOf: string, role: Role): SummaryOut {
   const latestReport = records.reports.at(-1);
@@ -73,7 +76,7 @@ export function registerReviewRoutes(app: FastifyInstance, store: Store): void {
           `last morning and latest stiffness report. Flags are ${REVIEW_NOTE}.`,
         tags: ['review'],
         querystring: asOfQuery.extend({ cohort: z.string().min(1).max(64).optional() }),
-        response: { 200: z.object({ asOf: z.string(), note: z.literal(REVIEW_NOTE), patients: z.array(summaryOut) }) },
+        response: { 200: patientsOut },
       },
     },
     async (request) => {

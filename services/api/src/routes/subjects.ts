@@ -23,6 +23,10 @@ const subjectFields = z.object({
   displayName: z.string().max(200).nullable().default(null).describe('direct identifier, shown to clinicians'),
   clinicianIds: z.array(userIdSchema).max(50).default([]).describe('users (clinicians) responsible for the subject'),
 });
+const subjectsOut = z.object({ subjects: z.array(subjectOut) });
+export type SubjectList = z.infer<typeof subjectsOut>;
+const epochsOut = z.object({ subject: subjectOut, from: z.string(), to: z.string(), epochs: z.array(epochOut) });
+export type EpochList = z.infer<typeof epochsOut>;
 const subjectCreate = subjectFields.extend({ id: subjectIdSchema });
 const subjectPatch = z
   .object({
@@ -45,7 +49,7 @@ export function registerSubjectRoutes(app: FastifyInstance, store: Store): void 
         description: 'Clinicians get their own patients; researchers study codes and cohorts only.',
         tags: ['subjects'],
         querystring: z.object({ cohort: cohortSchema.optional() }),
-        response: { 200: z.object({ subjects: z.array(subjectOut) }) },
+        response: { 200: subjectsOut },
       },
     },
     async (request) => {
@@ -152,10 +156,7 @@ export function registerSubjectRoutes(app: FastifyInstance, store: Store): void 
         tags: ['nights and mornings'],
         params: subjectParams,
         querystring: z.object({ from: isoInstant.optional(), to: isoInstant.optional() }),
-        response: {
-          200: z.object({ subject: subjectOut, from: z.string(), to: z.string(), epochs: z.array(epochOut) }),
-          404: errorSchema,
-        },
+        response: { 200: epochsOut, 404: errorSchema },
       },
     },
     async (request) => {

@@ -23,6 +23,8 @@ const tokenOut = z.object({
   createdAt: z.string(),
   revokedAt: z.string().nullable(),
 });
+const meOut = z.object({ id: z.string(), name: z.string(), role: roleSchema });
+export type Me = z.infer<typeof meOut>;
 const userParams = z.object({ id: userIdSchema });
 const nameSchema = z.string().min(1).max(200);
 const labelSchema = z.string().min(1).max(100);
@@ -56,7 +58,7 @@ export function registerUserRoutes(app: FastifyInstance, store: Store): void {
       schema: {
         summary: 'Who the token belongs to',
         tags,
-        response: { 200: z.object({ id: z.string(), name: z.string(), role: roleSchema }) },
+        response: { 200: meOut },
       },
     },
     async (request) => {

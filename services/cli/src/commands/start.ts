@@ -41,6 +41,7 @@ function banner(system: RunningSystem, dataDir: string): string {
   const lines = [
     '',
     'restpose is running',
+    `  Dashboard    ${system.apiUrl}/   (sign in with the admin token)`,
     `  API          ${system.apiUrl}   (health: ${system.apiUrl}/healthz)`,
     `  MQTT broker  ${system.brokerUrl}`,
     `  Admin token  ${system.adminToken}`,

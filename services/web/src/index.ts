@@ -1,0 +1,2 @@
+export { type Asset, type Assets, buildDashboard, dashboardAssets } from './bundle.js';
+export { registerDashboard } from './plugin.js';
