@@ -45,7 +45,7 @@ export class MqttDevice {
   async start(): Promise<void> {
     const { deviceId, password, brokerUrl } = this.options;
     this.client = await mqtt.connectAsync(brokerUrl, {
-      clientId: `device-${deviceId}`,
+      clientId: deviceId, // the protocol: client id = username = device id
       username: deviceId,
       password,
       clean: false,

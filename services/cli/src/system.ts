@@ -2,7 +2,14 @@
 // they depend on each other, and stops them in reverse so accepted data is flushed before the store closes.
 import { mkdirSync } from 'node:fs';
 import { buildApi, type ComponentHealth } from '@restpose/api';
-import { type EmbeddedBroker, IngestService, startEmbeddedBroker } from '@restpose/ingest';
+import {
+  type EmbeddedBroker,
+  IngestMetrics,
+  IngestService,
+  type OpsServer,
+  startEmbeddedBroker,
+  startOpsServer,
+} from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
 import type { MqttDevice } from '@restpose/simulator';
 import { openStore, type Store } from '@restpose/store';
@@ -16,11 +23,12 @@ import {
   ConfigError,
   type ConfigOf,
   type common,
+  type ingestSettings,
   type storeSettings,
 } from './settings.js';
 
 export type SystemConfig = ConfigOf<
-  typeof common & typeof storeSettings & typeof brokerSettings & typeof apiSettings
+  typeof common & typeof storeSettings & typeof brokerSettings & typeof ingestSettings & typeof apiSettings
 > & {
   /** Which parts run in this process. */
   components: { broker: boolean; ingest: boolean; api: boolean };
@@ -31,6 +39,10 @@ export interface RunningSystem {
   store: Store;
   apiUrl: string | null;
   brokerUrl: string | null;
+  /** The ingest /metrics and /healthz server, when ingest runs here. */
+  metricsUrl: string | null;
+  broker: EmbeddedBroker | null;
+  ingest: IngestService | null;
   adminToken: string;
   demoCredentials: DeviceCredential[];
   stop(): Promise<void>;
@@ -54,6 +66,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     let broker: EmbeddedBroker | null = null;
     let brokerUrl = config.brokerUrl;
     let ingestPassword = config.ingestPassword;
+    let ingest: IngestService | null = null;
     if (config.components.broker && !brokerUrl) {
       // The embedded broker and ingest share this process, so ingest's secret never leaves memory.
       ingestPassword = newSecret();
@@ -63,6 +76,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
         store,
         serviceAccounts: [{ username: config.ingestUsername, secretHash: hashSecret(ingestPassword) }],
         logger,
+        onRefusedPublish: (refusal) => ingest?.recordBrokerRefusal(refusal),
       });
       const b = broker;
       stops.push(() => b.close());
@@ -72,22 +86,43 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       throw new ConfigError('RESTPOSE_BROKER_URL: required when the embedded broker is not started');
     }
 
-    let ingest: IngestService | null = null;
+    let metricsUrl: string | null = null;
     if (config.components.ingest) {
       if (!ingestPassword) throw new ConfigError('RESTPOSE_INGEST_PASSWORD: required with an external broker');
+      const metrics = new IngestMetrics({ defaultMetrics: true });
       ingest = new IngestService({
         brokerUrl: brokerUrl!,
         username: config.ingestUsername,
         password: ingestPassword,
-        clientId: `restpose-ingest-${config.ingestUsername}`,
+        clientId: config.ingestClientId,
+        // aedes speaks MQTT 3.1.1 and has no shared subscriptions; it serves this one ingest.
         shareGroup: broker ? null : config.shareGroup,
+        protocolVersion: broker ? 4 : 5,
+        sessionExpirySeconds: config.mqttSessionExpiry,
         epochSeconds: config.epochSeconds,
         store,
         logger,
+        metrics,
+        spoolDir: config.spoolDir,
+        spoolMaxBytes: config.spoolMaxBytes,
+        fsync: config.spoolFsync,
+        fsyncIntervalMs: config.spoolFsyncIntervalMs,
+        roundSamples: config.writeBatchSamples,
+        writeConcurrency: config.writeConcurrency,
+        deadLettersPerHour: config.deadLettersPerHour,
+        limits: { lagWarnSeconds: config.storeLagWarn, lagFailSeconds: config.storeLagMax },
       });
       await ingest.start();
       const i = ingest;
       stops.push(() => i.stop());
+      const ops: OpsServer = await startOpsServer({
+        host: config.metricsHost,
+        port: config.metricsPort,
+        registry: metrics.registry,
+        health: () => ({ ...i.health() }),
+      });
+      stops.push(() => ops.close());
+      metricsUrl = ops.url;
     }
 
     let api: FastifyInstance | null = null;
@@ -122,7 +157,17 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       });
     }
 
-    return { store, apiUrl, brokerUrl: brokerUrl ?? null, adminToken, demoCredentials, stop: stopAll };
+    return {
+      store,
+      apiUrl,
+      brokerUrl: brokerUrl ?? null,
+      metricsUrl,
+      broker,
+      ingest,
+      adminToken,
+      demoCredentials,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
@@ -147,8 +192,8 @@ async function componentHealth(
     };
   }
   if (running.ingest) {
-    const h = running.ingest.health();
-    components.ingest = { state: h.connected ? 'up' : 'down', detail: { ...h.stats } };
+    const { state, ...detail } = running.ingest.health();
+    components.ingest = { state: state === 'down' ? 'down' : 'up', detail };
   }
   return components;
 }

@@ -1,21 +1,29 @@
-// Consumes device telemetry: decode and validate, store raw samples, label posture epochs live.
-// A batch is acknowledged (PUBACK) only after the store has it.
+// The ingest service: consumes device telemetry, acknowledges a batch only once it is in the local spool, drains the
+// spool into the store (dedup by seq, drift-corrected timestamps, live posture epochs), and refuses bad data with a
+// code on the device's errors topic and a dead letter, without ever blocking the valid traffic behind it.
+import { join } from 'node:path';
 import {
   allDevicesFilter,
-  type DecodeResult,
-  decodeImuPayload,
   deviceTopic,
   encodeDeviceError,
-  type ImuBatch,
-  type PostureEpoch,
-  parseDeviceTopic,
+  isValidDeviceId,
   type Rejection,
   sharedFilter,
 } from '@restpose/protocol';
-import { EpochAccumulator } from '@restpose/signal';
-import { type Store, subjectAt } from '@restpose/store';
-import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { judgePublish } from './judge.js';
+import { LiveAnalysis } from './live-analysis.js';
+import { IngestMetrics } from './metrics.js';
+import { type Delivery, MqttConsumer } from './mqtt-consumer.js';
+import { RegistryCache } from './registry-cache.js';
+import { RejectionBudget } from './rejection-budget.js';
+import { encodeBatchRecord, encodeDeadLetterRecord } from './spool/records.js';
+import { type FsyncPolicy, Spool } from './spool/spool.js';
+import type { IngestStore } from './store-port.js';
+import { StoreWriter } from './store-writer.js';
+
+/** A dead-letter payload is kept up to this many bytes (a valid frame is at most 256 KiB, as JSON). */
+const MAX_LETTER_PAYLOAD = 256 * 1024;
 
 export interface IngestOptions {
   brokerUrl: string;
@@ -25,129 +33,312 @@ export interface IngestOptions {
   clientId: string;
   /** MQTT shared-subscription group; null subscribes directly (the embedded aedes broker has no $share). */
   shareGroup: string | null;
-  epochSeconds: number;
-  store: Store;
+  /** 4 (MQTT 3.1.1) for the embedded aedes broker, 5 for Mosquitto. */
+  protocolVersion?: 4 | 5;
+  sessionExpirySeconds?: number;
+  receiveMaximum?: number;
+  store: IngestStore;
   logger: Logger;
+  /** Spool directory (one per ingest process). */
+  spoolDir: string;
+  spoolMaxBytes?: number;
+  fsync?: FsyncPolicy;
+  fsyncIntervalMs?: number;
+  /** Samples per store write round. */
+  roundSamples?: number;
+  writeConcurrency?: number;
+  /** Live analysis epoch length; 0 turns live analysis off. */
+  epochSeconds: number;
+  /** Refusals kept as dead letters (and answered on the errors topic) per device per hour. */
+  deadLettersPerHour?: number;
+  limits?: Partial<HealthLimits>;
+  metrics?: IngestMetrics;
   now?: () => number;
 }
 
-export interface IngestStats {
-  accepted: number;
-  rejected: Record<string, number>;
-  samples: number;
-  epochs: number;
+export interface HealthLimits {
+  /** Spool use (share of its bound) that makes health "degraded" and logs a warning. */
+  spoolWarn: number;
+  /** Spool use that makes health "down". */
+  spoolFail: number;
+  /** Store lag (seconds) that makes health "degraded". */
+  lagWarnSeconds: number;
+  /** Store lag that makes health "down". */
+  lagFailSeconds: number;
 }
 
+export const DEFAULT_LIMITS: HealthLimits = {
+  spoolWarn: 0.8,
+  spoolFail: 0.95,
+  lagWarnSeconds: 30,
+  lagFailSeconds: 300,
+};
+
 export interface IngestHealth {
+  state: 'up' | 'degraded' | 'down';
+  /** Why it is not up. */
+  reasons: string[];
   connected: boolean;
-  stats: IngestStats;
+  spool: { usedBytes: number; maxBytes: number; backlogBytes: number; heldBatches: number };
+  storeLagSeconds: number;
+}
+
+interface Held {
+  delivery: Delivery;
+  receivedAt: number;
 }
 
 export class IngestService {
-  private client: MqttClient | null = null;
-  private readonly accumulators = new Map<string, EpochAccumulator>();
+  readonly metrics: IngestMetrics;
+  private spool: Spool | null = null;
+  private writer: StoreWriter | null = null;
+  private consumer: MqttConsumer | null = null;
+  private readonly registry: RegistryCache;
+  private readonly budget: RejectionBudget;
   private readonly log: Logger;
-  readonly stats: IngestStats = { accepted: 0, rejected: {}, samples: 0, epochs: 0 };
+  private readonly now: () => number;
+  private readonly limits: HealthLimits;
+  private held: Held[] = [];
+  private heldTimer: NodeJS.Timeout | null = null;
+  private accepting = false;
+  private warnedSpool = false;
 
   constructor(private readonly options: IngestOptions) {
     this.log = options.logger.child({ component: 'ingest' });
+    this.now = options.now ?? Date.now;
+    this.metrics = options.metrics ?? new IngestMetrics();
+    this.registry = new RegistryCache({ store: options.store, now: this.now });
+    this.budget = new RejectionBudget({ perHour: options.deadLettersPerHour ?? 1000, now: this.now });
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
   }
 
   async start(): Promise<void> {
-    const { brokerUrl, username, password, clientId, shareGroup } = this.options;
-    const client = await mqtt.connectAsync(brokerUrl, {
-      clientId,
-      username,
-      password,
-      clean: false,
-      reconnectPeriod: 1000,
+    const o = this.options;
+    const spool = Spool.open({
+      dir: o.spoolDir,
+      maxBytes: o.spoolMaxBytes ?? 2 * 1024 ** 3,
+      fsync: o.fsync ?? 'interval',
+      fsyncIntervalMs: o.fsyncIntervalMs ?? 100,
     });
-    client.handleMessage = (packet, done) => {
-      this.handle(packet).then(
-        () => done(),
-        (err: Error) => {
-          // Not acknowledged: the broker redelivers once the store is back.
-          this.log.error({ err, topic: packet.topic }, 'batch not stored; left unacknowledged');
-          done(err);
+    this.spool = spool;
+    if (spool.log.truncatedBytes > 0) {
+      this.log.warn({ bytes: spool.log.truncatedBytes }, 'spool: a torn record at the tail was removed (never acked)');
+    }
+    spool.onError((err) => this.log.fatal({ err }, 'spool write failed; no batch is acknowledged until restart'));
+    this.metrics.spoolLimitBytes.set(spool.maxBytes);
+    this.writer = new StoreWriter({
+      spool,
+      store: o.store,
+      registry: this.registry,
+      analysis: o.epochSeconds > 0 ? new LiveAnalysis({ epochSeconds: o.epochSeconds }) : null,
+      metrics: this.metrics,
+      logger: o.logger,
+      roundSamples: o.roundSamples ?? 20_000,
+      concurrency: o.writeConcurrency ?? 2,
+      lingerMs: 20,
+      writeTimeoutMs: 30_000,
+      backoff: { initialMs: 200, maxMs: 10_000 },
+      snapshotEveryMs: 10_000,
+      checkpointEveryMs: 250,
+      onRefused: (deviceId, rejection) => this.answer(deviceId, rejection),
+      now: this.now,
+    });
+    this.writer.start();
+
+    this.accepting = true;
+    this.consumer = new MqttConsumer(
+      {
+        brokerUrl: o.brokerUrl,
+        username: o.username,
+        password: o.password,
+        clientId: o.clientId,
+        protocolVersion: o.protocolVersion ?? 5,
+        sessionExpirySeconds: o.sessionExpirySeconds ?? 7 * 24 * 3600,
+        receiveMaximum: o.receiveMaximum ?? 1000,
+        filter: o.shareGroup ? sharedFilter(o.shareGroup, 'imu') : allDevicesFilter('imu'),
+        logger: o.logger,
+      },
+      (delivery) => this.onDelivery(delivery),
+    );
+    await this.consumer.start();
+    this.heldTimer = setInterval(() => this.releaseHeld(), 100);
+    this.heldTimer.unref();
+  }
+
+  private onDelivery(delivery: Delivery): void {
+    // While stopping nothing is appended or acknowledged: the broker keeps the batch for the next start.
+    if (!this.accepting) return;
+    const receivedAt = this.now();
+    if (this.held.length > 0 || !this.take(delivery, receivedAt)) {
+      this.held.push({ delivery, receivedAt });
+      this.metrics.heldBatches.set(this.held.length);
+    }
+  }
+
+  /** Judges and spools one delivery; false when the spool has no room (it is then held, unacknowledged). */
+  private take(delivery: Delivery, receivedAt: number): boolean {
+    const spool = this.spool!;
+    const { topic, payload } = delivery;
+    const verdict = judgePublish(topic, payload, receivedAt);
+    if (verdict.kind === 'batch') {
+      if (!spool.append(encodeBatchRecord(verdict.deviceId, receivedAt, payload), delivery.ack)) return false;
+      this.metrics.acceptedBatches.inc();
+      this.metrics.acceptedSamples.inc(verdict.samples);
+      this.metrics.deviceLastSeen.set({ device: verdict.deviceId }, receivedAt / 1000);
+      return true;
+    }
+    const { deviceId, rejection } = verdict;
+    const { keep, warn } = this.budget.take(deviceId ?? '(no device)');
+    if (keep) {
+      const letter = encodeDeadLetterRecord(
+        {
+          receivedAt,
+          deviceId,
+          clientId: null,
+          topic: topic.slice(0, 1024),
+          code: rejection.code,
+          reason: rejection.message,
         },
+        payload.subarray(0, MAX_LETTER_PAYLOAD),
       );
-    };
-    client.on('error', (err) => this.log.error({ err }, 'MQTT client error'));
-    const filter = shareGroup ? sharedFilter(shareGroup, 'imu') : allDevicesFilter('imu');
-    await client.subscribeAsync(filter, { qos: 1 });
-    this.client = client;
-    this.log.info({ filter }, 'ingest subscribed');
+      if (!spool.append(letter, delivery.ack)) return false;
+    } else {
+      // Over budget: counted, not kept; acknowledged so it does not come back.
+      delivery.ack();
+      this.metrics.deadLettersDropped.inc();
+      if (warn)
+        this.log.warn({ deviceId, code: rejection.code }, 'dead-letter budget spent; further refusals counted only');
+    }
+    this.metrics.rejected.inc({ code: rejection.code });
+    this.log.debug({ deviceId, topic, ...rejection }, 'payload refused');
+    if (keep && deviceId) this.answer(deviceId, rejection);
+    return true;
+  }
+
+  /** Publishes the refusal on the device's errors topic. */
+  private answer(deviceId: string, rejection: Rejection): void {
+    if (!isValidDeviceId(deviceId)) return;
+    this.consumer?.publish(deviceTopic(deviceId, 'errors'), encodeDeviceError(rejection, 'imu', this.now()));
+  }
+
+  /** Retries held deliveries in order once the drain has freed room. */
+  private releaseHeld(): void {
+    let n = 0;
+    while (n < this.held.length && this.take(this.held[n]!.delivery, this.held[n]!.receivedAt)) n++;
+    if (n > 0) this.held = this.held.slice(n);
+    this.metrics.heldBatches.set(this.held.length);
+    this.updateGauges();
+  }
+
+  /**
+   * A publish the embedded broker refused (wrong topic, another device's topic): kept as a dead letter and
+   * answered on the errors topic of the device that sent it.
+   */
+  recordBrokerRefusal(refusal: {
+    deviceId: string | null;
+    clientId: string;
+    topic: string;
+    payload: Buffer;
+    rejection: Rejection;
+  }): void {
+    const spool = this.spool;
+    if (!spool) return;
+    const { keep } = this.budget.take(refusal.deviceId ?? '(no device)');
+    this.metrics.rejected.inc({ code: refusal.rejection.code });
+    if (!keep) {
+      this.metrics.deadLettersDropped.inc();
+      return;
+    }
+    const letter = encodeDeadLetterRecord(
+      {
+        receivedAt: this.now(),
+        deviceId: refusal.deviceId,
+        clientId: refusal.clientId,
+        topic: refusal.topic.slice(0, 1024),
+        code: refusal.rejection.code,
+        reason: refusal.rejection.message,
+      },
+      refusal.payload.subarray(0, MAX_LETTER_PAYLOAD),
+    );
+    if (!spool.append(letter, () => {})) this.metrics.deadLettersDropped.inc();
+    if (refusal.deviceId) this.answer(refusal.deviceId, refusal.rejection);
+  }
+
+  private updateGauges(): void {
+    const spool = this.spool;
+    if (!spool) return;
+    this.metrics.spoolBytes.set(spool.usedBytes);
+    this.metrics.spoolBacklogBytes.set(spool.log.writtenOffset - (this.writer?.committedOffset ?? 0));
+    this.metrics.storeLagSeconds.set(this.writer?.lagSeconds ?? 0);
+    this.metrics.connected.set(this.consumer?.connected ? 1 : 0);
+    const h = this.health();
+    this.metrics.healthState.set(h.state === 'up' ? 2 : h.state === 'degraded' ? 1 : 0);
+    const use = spool.usedBytes / spool.maxBytes;
+    if (use >= this.limits.spoolWarn && !this.warnedSpool) {
+      this.warnedSpool = true;
+      this.log.warn(
+        { usedBytes: spool.usedBytes, maxBytes: spool.maxBytes },
+        `spool ${Math.round(use * 100)}% full: the store is not keeping up; at 100% batches stay unacknowledged at the broker`,
+      );
+    } else if (use < this.limits.spoolWarn * 0.9) {
+      this.warnedSpool = false;
+    }
   }
 
   health(): IngestHealth {
-    return { connected: this.client?.connected ?? false, stats: this.stats };
+    const spool = this.spool;
+    const reasons: string[] = [];
+    let state: IngestHealth['state'] = 'up';
+    const worsen = (to: 'degraded' | 'down', why: string) => {
+      reasons.push(why);
+      if (to === 'down' || state === 'up') state = to;
+    };
+    const connected = this.consumer?.connected ?? false;
+    if (!connected) worsen('down', 'not connected to the broker');
+    if (!spool)
+      return {
+        state: 'down',
+        reasons: ['not started'],
+        connected,
+        spool: { usedBytes: 0, maxBytes: 0, backlogBytes: 0, heldBatches: 0 },
+        storeLagSeconds: 0,
+      };
+    if (spool.error) worsen('down', `spool failed: ${spool.error.message}`);
+    const use = spool.usedBytes / spool.maxBytes;
+    if (use >= this.limits.spoolFail) worsen('down', `spool ${Math.round(use * 100)}% full`);
+    else if (use >= this.limits.spoolWarn) worsen('degraded', `spool ${Math.round(use * 100)}% full`);
+    const lag = this.writer?.lagSeconds ?? 0;
+    if (lag >= this.limits.lagFailSeconds) worsen('down', `store ${Math.round(lag)} s behind`);
+    else if (lag >= this.limits.lagWarnSeconds) worsen('degraded', `store ${Math.round(lag)} s behind`);
+    return {
+      state,
+      reasons,
+      connected,
+      spool: {
+        usedBytes: spool.usedBytes,
+        maxBytes: spool.maxBytes,
+        backlogBytes: spool.log.writtenOffset - (this.writer?.committedOffset ?? 0),
+        heldBatches: this.held.length,
+      },
+      storeLagSeconds: lag,
+    };
   }
 
-  private async handle(packet: IPublishPacket): Promise<void> {
-    const topic = parseDeviceTopic(packet.topic);
-    if (topic?.channel !== 'imu') {
-      this.rejectBatch(null, { code: 'WRONG_TOPIC', message: `topic: ${packet.topic} is not a device imu topic` });
-      return;
-    }
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const now = (this.options.now ?? Date.now)();
-    const decoded: DecodeResult<ImuBatch> = decodeImuPayload(payload, now);
-    if (!decoded.ok) {
-      this.rejectBatch(topic.deviceId, decoded.error);
-      return;
-    }
-    await this.accept(topic.deviceId, decoded.value);
+  /** Stops taking batches, drains the spool into the store for up to `drainMs`, and closes. */
+  async stop(drainMs = 10_000): Promise<void> {
+    this.accepting = false;
+    if (this.heldTimer) clearInterval(this.heldTimer);
+    this.held = [];
+    // Acknowledge what is already spooled before leaving the broker.
+    await this.spool?.settle().catch((err: Error) => this.log.error({ err }, 'spool sync failed at stop'));
+    await this.consumer?.stop();
+    this.consumer = null;
+    await this.writer?.stop(drainMs);
+    await this.spool?.close();
+    this.spool = null;
   }
+}
 
-  private async accept(deviceId: string, batch: ImuBatch): Promise<void> {
-    const { store } = this.options;
-    const n = batch.ax.length;
-    const dt = 1000 / batch.rateHz;
-    const t = Float64Array.from({ length: n }, (_, i) => batch.t0 + i * dt);
-    await store.writeSamples({ deviceId, t, ax: batch.ax, ay: batch.ay, az: batch.az, gyro: batch.gyro });
-    this.stats.accepted++;
-    this.stats.samples += n;
-
-    let acc = this.accumulators.get(deviceId);
-    if (!acc) {
-      acc = new EpochAccumulator({ epochSeconds: this.options.epochSeconds });
-      this.accumulators.set(deviceId, acc);
-    }
-    const summaries = acc.push(batch.t0, batch.rateHz, batch.ax, batch.ay, batch.az);
-    if (summaries.length === 0) return;
-    const assignments = await store.assignmentsForDevice(deviceId);
-    const epochs: PostureEpoch[] = [];
-    for (const s of summaries) {
-      const subjectId = subjectAt(assignments, s.start);
-      if (!subjectId) continue; // raw data is kept; epochs need a subject
-      epochs.push({
-        subjectId,
-        deviceId,
-        start: s.start,
-        durationS: s.durationS,
-        posture: s.posture,
-        confidence: s.confidence,
-        sagittalDeg: s.sagittalDeg,
-        frontalDeg: s.frontalDeg,
-        rollDeg: s.rollDeg,
-        algorithm: s.algorithm,
-      });
-    }
-    await store.writeEpochs(epochs);
-    this.stats.epochs += epochs.length;
-  }
-
-  private rejectBatch(deviceId: string | null, rejection: Rejection): void {
-    this.stats.rejected[rejection.code] = (this.stats.rejected[rejection.code] ?? 0) + 1;
-    this.log.warn({ deviceId, ...rejection }, 'batch rejected');
-    if (deviceId && this.client) {
-      const now = (this.options.now ?? Date.now)();
-      this.client.publish(deviceTopic(deviceId, 'errors'), encodeDeviceError(rejection, 'imu', now), { qos: 1 });
-    }
-  }
-
-  async stop(): Promise<void> {
-    await this.client?.endAsync();
-    this.client = null;
-  }
+export function defaultSpoolDir(dataDir: string): string {
+  return join(dataDir, 'spool');
 }

@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
 import { createLogger } from '../logger.js';
-import { apiSettings, brokerSettings, common, loadConfig, storeSettings } from '../settings.js';
+import { apiSettings, brokerSettings, common, ingestSettings, loadConfig, storeSettings } from '../settings.js';
 import { type RunningSystem, startSystem } from '../system.js';
 
 const startSettings = {
   ...common,
   ...storeSettings,
   ...brokerSettings,
+  ...ingestSettings,
   ...apiSettings,
   demoDevices: {
     flag: 'demo-devices',
@@ -41,6 +42,7 @@ function banner(system: RunningSystem, dataDir: string): string {
     'restpose is running',
     `  API          ${system.apiUrl}   (health: ${system.apiUrl}/healthz)`,
     `  MQTT broker  ${system.brokerUrl}`,
+    `  Metrics      ${system.metricsUrl}/metrics   (ingest health: ${system.metricsUrl}/healthz)`,
     `  Admin token  ${system.adminToken}`,
     `               (kept in ${dataDir}/admin.token)`,
   ];
@@ -60,7 +62,7 @@ function banner(system: RunningSystem, dataDir: string): string {
   return lines.join('\n');
 }
 
-const componentSettings = { ...common, ...storeSettings, ...brokerSettings, ...apiSettings };
+const componentSettings = { ...common, ...storeSettings, ...brokerSettings, ...ingestSettings, ...apiSettings };
 
 /** `ingest` and `api` run one part each, for deployments with an external broker and InfluxDB. */
 function registerComponent(program: Command, name: 'ingest' | 'api', description: string): void {
@@ -72,7 +74,10 @@ function registerComponent(program: Command, name: 'ingest' | 'api', description
         { ...config, demoDevices: 0, components: { broker: false, ingest: name === 'ingest', api: name === 'api' } },
         logger,
       );
-      logger.info({ api: system.apiUrl, broker: system.brokerUrl }, `restpose ${name} running`);
+      logger.info(
+        { api: system.apiUrl, broker: system.brokerUrl, metrics: system.metricsUrl },
+        `restpose ${name} running`,
+      );
       stopOnSignals(system, (line) => logger.info(line));
     },
   );

@@ -208,6 +208,13 @@ export class Spool {
     return state;
   }
 
+  /** Writes and syncs everything appended so far and reports it durable (before a clean stop). */
+  async settle(): Promise<void> {
+    if (this.failure) return;
+    this.log.flush();
+    this.release(await this.log.sync());
+  }
+
   /** Flushes and syncs what was appended, then releases the directory. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

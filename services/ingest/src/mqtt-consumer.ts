@@ -1,0 +1,115 @@
+// The MQTT side of ingest: a fixed client id with a persistent session, QoS 1, a shared subscription on external
+// brokers, and acknowledgements that the caller sends when it is ready.
+//
+// MQTT.js sends a PUBACK when handleMessage calls back, and handles incoming packets one at a time. Waiting in
+// handleMessage for the spool would serialize everything behind one fsync; so handleMessage calls back at once with
+// a marker error (MQTT.js then sends no PUBACK and moves on to the next packet), and the PUBACK is written here when
+// the caller acknowledges. QoS 1 requires PUBACKs in the order the PUBLISHes came, which the caller keeps (the spool
+// reports durability in append order). A PUBACK owed on a connection that has since dropped is not sent: the broker
+// redelivers the message on the next connection, and the drain recognizes the copy by its seq.
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { generate } from 'mqtt-packet';
+import type { Logger } from 'pino';
+
+export interface MqttConsumerOptions {
+  brokerUrl: string;
+  username: string;
+  password: string;
+  /** Fixed, so the broker keeps the session (subscription and queued batches) across restarts. */
+  clientId: string;
+  /** 4 (MQTT 3.1.1, for the embedded aedes broker) or 5. */
+  protocolVersion: 4 | 5;
+  /** MQTT 5 session expiry after a disconnect. */
+  sessionExpirySeconds: number;
+  /** MQTT 5 Receive Maximum: unacknowledged batches the broker may have in flight to this consumer. */
+  receiveMaximum: number;
+  /** The subscription filter (a $share filter on external brokers). */
+  filter: string;
+  logger: Logger;
+}
+
+/** One delivered message and how to acknowledge it. */
+export interface Delivery {
+  topic: string;
+  payload: Buffer;
+  /** Sends the PUBACK (QoS 1) if the connection it came on is still up; a no-op for QoS 0. */
+  ack(): void;
+}
+
+const DEFERRED = Object.assign(new Error('acknowledged later by ingest'), { deferred: true });
+
+export class MqttConsumer {
+  private client: MqttClient | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly options: MqttConsumerOptions,
+    private readonly onDelivery: (delivery: Delivery) => void,
+  ) {
+    this.log = options.logger.child({ component: 'mqtt' });
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(): Promise<void> {
+    const o = this.options;
+    const clientOptions: IClientOptions = {
+      clientId: o.clientId,
+      username: o.username,
+      password: o.password,
+      protocolVersion: o.protocolVersion,
+      clean: false,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      resubscribe: true,
+    };
+    if (o.protocolVersion === 5) {
+      clientOptions.properties = {
+        sessionExpiryInterval: o.sessionExpirySeconds,
+        receiveMaximum: o.receiveMaximum,
+      };
+    }
+    const client = await mqtt.connectAsync(o.brokerUrl, clientOptions);
+    client.handleMessage = (packet, callback) => {
+      this.deliver(client, packet);
+      callback(packet.qos > 0 ? DEFERRED : undefined);
+    };
+    client.on('error', (err) => this.log.error({ err }, 'MQTT client error'));
+    client.on('offline', () => this.log.warn('broker connection lost; reconnecting'));
+    client.on('connect', (connack) => this.log.info({ sessionPresent: connack.sessionPresent }, 'connected to broker'));
+    this.client = client;
+    await client.subscribeAsync(o.filter, { qos: 1 });
+    this.log.info({ filter: o.filter, clientId: o.clientId }, 'ingest subscribed');
+  }
+
+  private deliver(client: MqttClient, packet: IPublishPacket): void {
+    const stream = client.stream;
+    const { messageId, qos } = packet;
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const ack = () => {
+      if (qos === 0 || messageId === undefined) return;
+      if (client.stream !== stream || !client.connected || stream.destroyed) return;
+      const puback = generate(
+        { cmd: 'puback', messageId, reasonCode: 0 },
+        { protocolVersion: this.options.protocolVersion },
+      );
+      stream.write(puback);
+    };
+    this.onDelivery({ topic: packet.topic, payload, ack });
+  }
+
+  /** Publishes a small QoS 1 message (errors to a device); fire and forget, failures are logged. */
+  publish(topic: string, payload: string): void {
+    this.client?.publish(topic, payload, { qos: 1 }, (err) => {
+      if (err) this.log.warn({ err, topic }, 'could not publish');
+    });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await client?.endAsync();
+  }
+}

@@ -1,0 +1,426 @@
+// Drains the spool into the store in large rounds (many devices, thousands of samples per write). Building a round
+// is a pure function of the spooled records in order (decode, dedup by seq, drift-corrected timestamps, live
+// analysis), so it never fails; writing it is retried with backoff until the store takes it. The read cursor is
+// committed only after the store has acknowledged everything before it, with a snapshot of the tracker now and then
+// so that after a crash the drain replays from the snapshot and restarts exactly where the store's data ends.
+import { decodeImuPayload, type PostureEpoch, type Rejection } from '@restpose/protocol';
+import type { EpochSummary } from '@restpose/signal';
+import { type SampleBatch, subjectAt } from '@restpose/store';
+import type { Logger } from 'pino';
+import type { LiveAnalysis } from './live-analysis.js';
+import type { IngestMetrics } from './metrics.js';
+import type { RegistryCache } from './registry-cache.js';
+import { decodeSpoolRecord } from './spool/records.js';
+import type { Spool } from './spool/spool.js';
+import { type DeadLetter, type IngestStore, writeSampleBatches } from './store-port.js';
+import { type FleetState, FleetTracker, sampleTimes } from './tracking/fleet-tracker.js';
+
+export interface StoreWriterOptions {
+  spool: Spool;
+  store: IngestStore;
+  registry: RegistryCache;
+  analysis: LiveAnalysis | null;
+  metrics: IngestMetrics;
+  logger: Logger;
+  /** Samples per store write round (many devices per round). */
+  roundSamples: number;
+  /** Rounds written at the same time. */
+  concurrency: number;
+  /** When less than a round is waiting, wait this long for more before writing. */
+  lingerMs: number;
+  /** A store write that takes longer counts as failed (and is retried; writes are idempotent). */
+  writeTimeoutMs: number;
+  backoff: { initialMs: number; maxMs: number };
+  snapshotEveryMs: number;
+  checkpointEveryMs: number;
+  /** Called for a batch refused at the drain (its device is unknown or revoked). */
+  onRefused?(deviceId: string, rejection: Rejection): void;
+  now?: () => number;
+}
+
+interface StoredBatch {
+  batch: SampleBatch;
+  seq: number;
+  receivedAt: number;
+  /** As received, for a dead letter if the device turns out to be unknown. */
+  payload: Uint8Array;
+}
+
+interface Round {
+  end: number;
+  batches: StoredBatch[];
+  samples: number;
+  deadLetters: DeadLetter[];
+  analyzed: Array<{ deviceId: string; summary: EpochSummary }>;
+  oldestReceivedAt: number;
+  snapshot: FleetState | null;
+  done: boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class StoreWriter {
+  private tracker = new FleetTracker();
+  private readOffset = 0;
+  private committed = 0;
+  private snapshotOffset: number | null = null;
+  private pendingSnapshot: { offset: number; state: FleetState } | null = null;
+  private lastSnapshotAt: number;
+  private lastCheckpointAt = 0;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private readonly inflight: Round[] = [];
+  private stopping = false;
+  private deadline = Number.POSITIVE_INFINITY;
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private readonly now: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly options: StoreWriterOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = options.logger.child({ component: 'store-writer' });
+    this.lastSnapshotAt = this.now();
+    options.spool.onAppend(() => this.wake());
+  }
+
+  /** Restores the tracker (snapshot, then replay up to the cursor) and starts draining. */
+  start(): void {
+    this.recover();
+    this.loop = this.run().catch((err: Error) => this.log.fatal({ err }, 'store writer stopped'));
+  }
+
+  /** Seconds since the oldest batch not yet in the store reached ingest. */
+  get lagSeconds(): number {
+    const first = this.inflight[0];
+    return first ? Math.max(0, (this.now() - first.oldestReceivedAt) / 1000) : 0;
+  }
+
+  get committedOffset(): number {
+    return this.committed;
+  }
+
+  private recover(): void {
+    const { spool } = this.options;
+    const { cursor, snapshot } = spool.checkpoint;
+    this.tracker =
+      snapshot === null ? new FleetTracker() : FleetTracker.restore(spool.loadSnapshot(snapshot) as FleetState);
+    this.snapshotOffset = snapshot;
+    let offset = snapshot ?? spool.log.startOffset;
+    let replayed = 0;
+    while (offset < cursor) {
+      const { records, next } = spool.log.read(offset, 1 << 20);
+      if (records.length === 0) break;
+      for (const r of records) {
+        if (r.offset >= cursor) break;
+        const record = decodeSpoolRecord(r.body);
+        if (record.kind !== 'batch') continue;
+        const decoded = decodeImuPayload(record.payload, record.receivedAt);
+        if (decoded.ok) {
+          const b = decoded.value;
+          this.tracker.track(record.deviceId, b.seq, b.t0, b.ax.length, b.rateHz);
+          replayed++;
+        }
+      }
+      offset = Math.min(next, cursor);
+    }
+    this.readOffset = cursor;
+    this.committed = cursor;
+    const backlog = spool.log.writtenOffset - cursor;
+    this.log.info({ cursor, snapshot, replayed, backlogBytes: backlog }, 'spool recovered');
+  }
+
+  private wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  private waitForWork(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    const { spool, concurrency, lingerMs, roundSamples } = this.options;
+    for (;;) {
+      if (this.stopping && (this.now() > this.deadline || this.caughtUp())) break;
+      if (this.inflight.length >= concurrency) {
+        await this.waitForWork(50);
+        continue;
+      }
+      const waiting = spool.log.writtenOffset - this.readOffset;
+      if (waiting === 0) {
+        if (this.stopping && this.inflight.length === 0) break;
+        await this.waitForWork(this.stopping ? 20 : 1000);
+        continue;
+      }
+      // A few bytes per sample: below a round's worth, give the next appends a moment to join this round.
+      if (!this.stopping && waiting < roundSamples * 4 && this.inflight.length > 0) await sleep(lingerMs);
+      else if (!this.stopping && waiting < roundSamples * 4) await sleep(Math.min(lingerMs, 5));
+      const round = this.buildRound();
+      if (round.batches.length === 0 && round.deadLetters.length === 0 && round.end === this.readOffset) continue;
+      this.readOffset = round.end;
+      this.inflight.push(round);
+      void this.writeRound(round);
+    }
+    while (this.inflight.length > 0 && this.now() <= this.deadline) await this.waitForWork(20);
+  }
+
+  private caughtUp(): boolean {
+    return this.inflight.length === 0 && this.readOffset >= this.options.spool.log.writtenOffset;
+  }
+
+  /** Turns the next spooled records into a round; pure apart from reading the spool. */
+  private buildRound(): Round {
+    const { spool, metrics, analysis, roundSamples } = this.options;
+    const round: Round = {
+      end: this.readOffset,
+      batches: [],
+      samples: 0,
+      deadLetters: [],
+      analyzed: [],
+      oldestReceivedAt: Number.POSITIVE_INFINITY,
+      snapshot: null,
+      done: false,
+    };
+    const { records, next, skippedBytes } = spool.log.read(this.readOffset, Math.max(64 * 1024, roundSamples * 8));
+    if (skippedBytes > 0) this.log.error({ skippedBytes, at: this.readOffset }, 'damaged spool bytes skipped');
+    if (records.length === 0) {
+      round.end = next;
+      return round;
+    }
+    for (const r of records) {
+      round.end = r.end;
+      const record = decodeSpoolRecord(r.body);
+      round.oldestReceivedAt = Math.min(round.oldestReceivedAt, record.receivedAt);
+      if (record.kind === 'deadLetter') {
+        round.deadLetters.push({
+          receivedAt: record.receivedAt,
+          deviceId: record.deviceId,
+          topic: record.topic,
+          code: record.code,
+          reason: record.clientId ? `${record.reason} (client ${record.clientId})` : record.reason,
+          payload: Buffer.from(record.payload).toString('base64'),
+        });
+        continue;
+      }
+      const decoded = decodeImuPayload(record.payload, record.receivedAt);
+      if (!decoded.ok) {
+        // Accepted payloads decoded on arrival; this is a changed decoder or a damaged record. Keep it as a letter.
+        round.deadLetters.push({
+          receivedAt: record.receivedAt,
+          deviceId: record.deviceId,
+          topic: `restpose/v1/devices/${record.deviceId}/imu`,
+          code: decoded.error.code,
+          reason: `spooled batch no longer decodes: ${decoded.error.message}`,
+          payload: Buffer.from(record.payload).toString('base64'),
+        });
+        continue;
+      }
+      const b = decoded.value;
+      const n = b.ax.length;
+      const tracked = this.tracker.track(record.deviceId, b.seq, b.t0, n, b.rateHz);
+      this.countVerdict(record.deviceId, tracked.verdict);
+      if (!tracked.store) continue;
+      const t = sampleTimes(b.t0, n, tracked.intervalMs);
+      round.batches.push({
+        batch: { deviceId: record.deviceId, t, ax: b.ax, ay: b.ay, az: b.az, gyro: b.gyro },
+        seq: b.seq,
+        receivedAt: record.receivedAt,
+        payload: record.payload,
+      });
+      round.samples += n;
+      if (analysis) {
+        for (const summary of analysis.push(record.deviceId, { ...b, intervalMs: tracked.intervalMs })) {
+          round.analyzed.push({ deviceId: record.deviceId, summary });
+        }
+      }
+      if (round.samples >= roundSamples) break;
+    }
+    if (this.now() - this.lastSnapshotAt >= this.options.snapshotEveryMs) {
+      round.snapshot = this.tracker.snapshot();
+      this.lastSnapshotAt = this.now();
+      for (const id of Object.keys(round.snapshot.devices)) {
+        const ppm = this.tracker.ppm(id);
+        if (ppm !== null) metrics.deviceDriftPpm.set({ device: id }, ppm);
+      }
+    }
+    return round;
+  }
+
+  private countVerdict(deviceId: string, verdict: ReturnType<FleetTracker['track']>['verdict']): void {
+    const { metrics } = this.options;
+    switch (verdict.kind) {
+      case 'duplicate':
+        metrics.duplicates.inc();
+        metrics.deviceDuplicates.inc({ device: deviceId });
+        break;
+      case 'next':
+        if (verdict.missing > 0) {
+          metrics.missingBatches.inc(verdict.missing);
+          metrics.deviceMissing.inc({ device: deviceId }, verdict.missing);
+          this.log.info({ deviceId, missing: verdict.missing }, 'sequence gap');
+        }
+        break;
+      case 'late':
+      case 'old':
+        metrics.lateBatches.inc();
+        break;
+      case 'restart':
+        this.log.warn({ deviceId }, 'device batch numbering started over');
+        break;
+    }
+  }
+
+  private async writeRound(round: Round): Promise<void> {
+    const { metrics, backoff } = this.options;
+    let delay = backoff.initialMs;
+    for (let attempt = 1; ; attempt++) {
+      const timer = metrics.storeWriteSeconds.startTimer();
+      try {
+        await this.withTimeout(this.writeOnce(round));
+        timer();
+        break;
+      } catch (err) {
+        metrics.storeErrors.inc();
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.log.error({ err, attempt, retryInMs: delay }, 'store write failed; retrying (batches stay spooled)');
+        }
+        if (this.stopping && this.now() + delay > this.deadline) return;
+        await sleep(delay * (0.5 + Math.random() / 2));
+        delay = Math.min(backoff.maxMs, delay * 2);
+      }
+    }
+    const now = this.now();
+    metrics.storedBatches.inc(round.batches.length);
+    metrics.storedSamples.inc(round.samples);
+    for (const b of round.batches) metrics.receiveToStoredSeconds.observe((now - b.receivedAt) / 1000);
+    round.done = true;
+    this.commit();
+    this.wake();
+  }
+
+  private async writeOnce(round: Round): Promise<void> {
+    const { store, registry, metrics } = this.options;
+    const accepted: SampleBatch[] = [];
+    const refused: StoredBatch[] = [];
+    for (const b of round.batches) {
+      if (await registry.accepts(b.batch.deviceId, b.receivedAt)) accepted.push(b.batch);
+      else refused.push(b);
+    }
+    await writeSampleBatches(store, accepted);
+    const letters = [...round.deadLetters, ...refused.map((b) => this.unknownDeviceLetter(b))];
+    if (store.writeDeadLetter) {
+      for (const letter of letters) await store.writeDeadLetter(letter);
+    } else if (letters.length > 0) {
+      this.log.warn({ letters: letters.map(({ payload: _, ...l }) => l) }, 'dead letters (store keeps none yet)');
+    }
+    const epochs = await this.epochsOf(round);
+    if (epochs.length > 0) await store.writeEpochs(epochs);
+    metrics.epochs.inc(epochs.length);
+    for (const letter of letters) metrics.deadLetters.inc({ code: letter.code });
+    for (const b of refused) {
+      metrics.rejected.inc({ code: 'UNKNOWN_DEVICE' });
+      this.options.onRefused?.(b.batch.deviceId, {
+        code: 'UNKNOWN_DEVICE',
+        message: `device ${b.batch.deviceId} is not registered or was revoked`,
+        seq: b.seq,
+      });
+    }
+  }
+
+  private unknownDeviceLetter(b: StoredBatch): DeadLetter {
+    return {
+      receivedAt: b.receivedAt,
+      deviceId: b.batch.deviceId,
+      topic: `restpose/v1/devices/${b.batch.deviceId}/imu`,
+      code: 'UNKNOWN_DEVICE',
+      reason: `device ${b.batch.deviceId} is not registered or was revoked when the batch arrived (seq ${b.seq})`,
+      payload: Buffer.from(b.payload).toString('base64'),
+    };
+  }
+
+  private async epochsOf(round: Round): Promise<PostureEpoch[]> {
+    const epochs: PostureEpoch[] = [];
+    for (const { deviceId, summary: s } of round.analyzed) {
+      const subjectId = subjectAt(await this.options.registry.assignmentsFor(deviceId), s.start);
+      if (!subjectId) continue; // raw samples are kept; epochs need a subject
+      epochs.push({
+        subjectId,
+        deviceId,
+        start: s.start,
+        durationS: s.durationS,
+        posture: s.posture,
+        confidence: s.confidence,
+        sagittalDeg: s.sagittalDeg,
+        frontalDeg: s.frontalDeg,
+        rollDeg: s.rollDeg,
+        algorithm: s.algorithm,
+      });
+    }
+    return epochs;
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    const ms = this.options.writeTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`store write timed out after ${ms} ms`)), ms);
+    });
+    return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Advances the cursor over the rounds at the head that the store has; persists it now and then. */
+  private commit(): void {
+    while (this.inflight[0]?.done) {
+      const round = this.inflight.shift()!;
+      this.committed = round.end;
+      if (round.snapshot) this.pendingSnapshot = { offset: round.end, state: round.snapshot };
+    }
+    const due = this.now() - this.lastCheckpointAt >= this.options.checkpointEveryMs;
+    if (due || this.pendingSnapshot) this.persist();
+    else if (!this.checkpointTimer) {
+      this.checkpointTimer = setTimeout(() => this.persist(), this.options.checkpointEveryMs);
+      this.checkpointTimer.unref();
+    }
+  }
+
+  private persist(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+    const { spool } = this.options;
+    try {
+      if (this.pendingSnapshot) {
+        spool.saveSnapshot(this.pendingSnapshot.offset, this.pendingSnapshot.state);
+        this.snapshotOffset = this.pendingSnapshot.offset;
+        this.pendingSnapshot = null;
+      }
+      if (spool.checkpoint.cursor !== this.committed || spool.checkpoint.snapshot !== this.snapshotOffset) {
+        spool.saveCheckpoint({ cursor: this.committed, snapshot: this.snapshotOffset });
+      }
+      this.lastCheckpointAt = this.now();
+    } catch (err) {
+      // The store has the data; a checkpoint that could not be saved only means some rewrites after a crash.
+      this.log.error({ err }, 'could not save the spool checkpoint');
+    }
+  }
+
+  /** Drains what it can within `timeoutMs` (the consumer has stopped appending), then saves the checkpoint. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    this.deadline = this.now() + timeoutMs;
+    this.wake();
+    await this.loop;
+    this.persist();
+    const left = this.options.spool.log.writtenOffset - this.committed;
+    if (left > 0) this.log.warn({ bytes: left }, 'spooled batches not yet in the store are kept for the next start');
+  }
+}
