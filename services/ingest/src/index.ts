@@ -1,6 +1,8 @@
 export * from './embedded-broker.js';
 export * from './ingest-service.js';
 export { IngestMetrics } from './metrics.js';
+export * from './mosquitto/dynsec-admin.js';
+export * from './mosquitto/mosquitto-access.js';
 export * from './ops-server.js';
 export type { FsyncPolicy } from './spool/spool.js';
 export type { DeadLetter, IngestStore } from './store-port.js';

@@ -283,10 +283,11 @@ export class StoreWriter {
   private async writeRound(round: Round): Promise<void> {
     const { metrics, backoff } = this.options;
     let delay = backoff.initialMs;
+    let stored: { batches: number; samples: number };
     for (let attempt = 1; ; attempt++) {
       const timer = metrics.storeWriteSeconds.startTimer();
       try {
-        await this.withTimeout(this.writeOnce(round));
+        stored = await this.withTimeout(this.writeOnce(round));
         timer();
         break;
       } catch (err) {
@@ -300,15 +301,16 @@ export class StoreWriter {
       }
     }
     const now = this.now();
-    metrics.storedBatches.inc(round.batches.length);
-    metrics.storedSamples.inc(round.samples);
+    metrics.storedBatches.inc(stored.batches);
+    metrics.storedSamples.inc(stored.samples);
     for (const b of round.batches) metrics.receiveToStoredSeconds.observe((now - b.receivedAt) / 1000);
     round.done = true;
     this.commit();
     this.wake();
   }
 
-  private async writeOnce(round: Round): Promise<void> {
+  /** Writes the round; resolves with how many batches and samples the store took (the rest became letters). */
+  private async writeOnce(round: Round): Promise<{ batches: number; samples: number }> {
     const { store, registry, metrics } = this.options;
     const accepted: SampleBatch[] = [];
     const refused: StoredBatch[] = [];
@@ -335,6 +337,7 @@ export class StoreWriter {
         seq: b.seq,
       });
     }
+    return { batches: accepted.length, samples: accepted.reduce((sum, b) => sum + b.t.length, 0) };
   }
 
   private unknownDeviceLetter(b: StoredBatch): DeadLetter {
