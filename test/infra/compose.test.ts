@@ -2,13 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../support/cli.js';
+import { REPO_ROOT, runCli } from '../support/cli.js';
 
 interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
   volumes?: string[];
   command?: string[];
+  environment?: Record<string, string>;
 }
 
 const compose = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as {
@@ -37,4 +38,20 @@ test('every bind-mounted file and build input exists, and every named volume is 
       expect(existsSync(join(REPO_ROOT, service.build.context, service.build.dockerfile))).toBe(true);
     }
   }
+});
+
+test('every RESTPOSE_* variable the compose file sets is a setting of the command that service runs', () => {
+  const checked: string[] = [];
+  for (const [name, service] of Object.entries(compose.services)) {
+    const variables = Object.keys(service.environment ?? {}).filter((v) => v.startsWith('RESTPOSE_'));
+    if (variables.length === 0) continue;
+    const help = runCli([...service.command!, '--help']);
+    expect(help.status).toBe(0);
+    const settings = new Set([...help.stdout.matchAll(/env\s+(RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!));
+    for (const variable of variables) {
+      expect([name, variable, settings.has(variable)]).toEqual([name, variable, true]);
+      checked.push(variable);
+    }
+  }
+  expect(checked).toEqual(expect.arrayContaining(['RESTPOSE_STORE', 'RESTPOSE_INFLUX_URL']));
 });

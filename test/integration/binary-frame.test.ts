@@ -9,7 +9,13 @@ const password = 'device-secret-bin';
 
 beforeAll(async () => {
   system = await startTestSystem();
-  await system.store.upsertDevice({ id: 'bin-1', secretHash: hashSecret(password), createdAt: 0, revokedAt: null });
+  await system.store.upsertDevice({
+    id: 'bin-1',
+    secretHash: hashSecret(password),
+    mounting: null,
+    createdAt: 0,
+    revokedAt: null,
+  });
 });
 
 afterAll(async () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await access.provisionDevices(Object.entries(secrets).map(([deviceId, secret]) => ({ deviceId, secret })));
   store = await DuckDbStore.open({ path: join(dir, 'store.duckdb') });
   for (const [id, secret] of Object.entries(secrets)) {
-    await store.upsertDevice({ id, secretHash: hashSecret(secret), createdAt: 0, revokedAt: null });
+    await store.upsertDevice({ id, secretHash: hashSecret(secret), mounting: null, createdAt: 0, revokedAt: null });
   }
   ingest = new IngestService({
     brokerUrl: broker.url,
@@ -108,9 +108,9 @@ test('revoking a device disconnects it at once and refuses it afterwards', async
 test('reconcile removes broker access the registry no longer grants and lists devices the broker lacks', async () => {
   await access.provisionDevice('stray-1', 'stray-secret-0123456789');
   const registry = [
-    { id: 'dev-a', secretHash: hashSecret('x'), createdAt: 0, revokedAt: Date.now() },
-    { id: 'dev-b', secretHash: hashSecret('x'), createdAt: 0, revokedAt: null },
-    { id: 'dev-c', secretHash: hashSecret('x'), createdAt: 0, revokedAt: null },
+    { id: 'dev-a', secretHash: hashSecret('x'), mounting: null, createdAt: 0, revokedAt: Date.now() },
+    { id: 'dev-b', secretHash: hashSecret('x'), mounting: null, createdAt: 0, revokedAt: null },
+    { id: 'dev-c', secretHash: hashSecret('x'), mounting: null, createdAt: 0, revokedAt: null },
   ];
   expect(await access.reconcile(registry)).toEqual({ revoked: ['dev-a', 'stray-1'], missing: ['dev-c'] });
   expect(await access.provisionedDevices()).toEqual(['dev-b']);

@@ -10,9 +10,17 @@ const password = 'device-secret-1';
 beforeAll(async () => {
   system = await startTestSystem();
   const { store } = system;
-  await store.upsertSubject({ id: 'p1', studyCode: 'S-001', cohort: 'pilot', displayName: null, createdAt: 0 });
-  await store.upsertDevice({ id: 'dev-a', secretHash: hashSecret(password), createdAt: 0, revokedAt: null });
-  await store.upsertDevice({ id: 'dev-b', secretHash: hashSecret('other'), createdAt: 0, revokedAt: null });
+  await store.upsertSubject({
+    id: 'p1',
+    studyCode: 'S-001',
+    cohort: 'pilot',
+    displayName: null,
+    clinicianIds: [],
+    createdAt: 0,
+  });
+  const device = { mounting: null, createdAt: 0, revokedAt: null };
+  await store.upsertDevice({ id: 'dev-a', secretHash: hashSecret(password), ...device });
+  await store.upsertDevice({ id: 'dev-b', secretHash: hashSecret('other'), ...device });
   await store.assignDevice({ deviceId: 'dev-a', subjectId: 'p1', from: 0, to: null });
 });
 

@@ -1,89 +1,107 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDbStore, type SampleBatch, subjectAt } from '../src/index.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { MIGRATIONS } from '../src/duckdb/migrations.js';
+import { DuckDbStore, type Store } from '../src/index.js';
+import { contractSuite } from './contract-suite.js';
 
-let dir: string;
-let store: DuckDbStore;
-
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'restpose-store-'));
-  store = await DuckDbStore.open({ path: join(dir, 'test.duckdb') });
-});
-
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function batch(t0: number, n: number, rateHz: number): SampleBatch {
-  const t = Float64Array.from({ length: n }, (_, i) => t0 + (i * 1000) / rateHz);
+contractSuite('duckdb', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'restpose-duckdb-'));
+  const path = join(dir, 'restpose.duckdb');
   return {
-    deviceId: 'dev-1',
-    t,
-    ax: Float32Array.from(t, (_, i) => i / 1000),
-    ay: new Float32Array(n).fill(1),
-    az: new Float32Array(n),
+    open: () => DuckDbStore.open({ path }),
+    restart: async (store: Store) => {
+      await store.close();
+      return DuckDbStore.open({ path });
+    },
+    dispose: async (store: Store) => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-}
-
-test('samples round-trip with sub-millisecond timestamps and repeated writes stored once', async () => {
-  const t0 = Date.UTC(2026, 10, 20, 23, 0, 0);
-  const b = batch(t0, 400, 400); // 2.5 ms spacing
-  await store.writeSamples(b);
-  await store.writeSamples(b);
-  const back = await store.readSamples('dev-1', { from: t0, to: t0 + 10_000 });
-  expect(back.t.length).toBe(400);
-  expect(back.t[1]).toBeCloseTo(t0 + 2.5, 6);
-  expect(back.ax[399]).toBeCloseTo(0.399, 5);
-  expect(back.gyro).toBeUndefined();
 });
 
-test('registry: a new assignment closes the previous one', async () => {
-  await store.upsertSubject({ id: 's1', studyCode: 'A-001', cohort: 'pilot', displayName: null, createdAt: 1 });
-  await store.upsertSubject({ id: 's2', studyCode: 'A-002', cohort: 'pilot', displayName: 'Ann', createdAt: 2 });
-  await store.assignDevice({ deviceId: 'dev-1', subjectId: 's1', from: 1000, to: null });
-  await store.assignDevice({ deviceId: 'dev-1', subjectId: 's2', from: 5000, to: null });
-  const history = await store.assignmentsForDevice('dev-1');
-  expect(history).toEqual([
-    { deviceId: 'dev-1', subjectId: 's1', from: 1000, to: 5000 },
-    { deviceId: 'dev-1', subjectId: 's2', from: 5000, to: null },
-  ]);
-  expect(subjectAt(history, 4999)).toBe('s1');
-  expect(subjectAt(history, 5000)).toBe('s2');
-  expect(subjectAt(history, 999)).toBeNull();
-  expect((await store.listSubjects()).map((s) => s.studyCode)).toEqual(['A-001', 'A-002']);
-});
+describe('DuckDB adapter', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'restpose-duckdb-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('epochs of the same subject, start and algorithm are replaced, not duplicated', async () => {
-  const epoch = {
-    subjectId: 's1',
-    deviceId: 'dev-1',
-    start: 30_000,
-    durationS: 30,
-    posture: 'supine' as const,
-    confidence: 0.9,
-    sagittalDeg: -88,
-    frontalDeg: 1,
-    rollDeg: 2,
-    algorithm: 'angle-rule@0.1.0',
-  };
-  await store.writeEpochs([epoch]);
-  await store.writeEpochs([{ ...epoch, posture: 'left', rollDeg: 90 }]);
-  const epochs = await store.queryEpochs('s1', { from: 0, to: 60_000 });
-  expect(epochs).toHaveLength(1);
-  expect(epochs[0]!.posture).toBe('left');
-  expect(await store.queryEpochs('s1', { from: 30_001, to: 60_000 })).toEqual([]);
-});
+  test('creates the file and its directory, and migrations run once', async () => {
+    const path = join(dir, 'nested', 'data', 'restpose.duckdb');
+    let store = await DuckDbStore.open({ path });
+    expect(await store.schemaVersions()).toEqual(MIGRATIONS.map((m) => m.version));
+    await store.close();
+    store = await DuckDbStore.open({ path });
+    expect(await store.schemaVersions()).toEqual(MIGRATIONS.map((m) => m.version));
+    await store.close();
+  });
 
-test('the schema survives reopening the file', async () => {
-  await store.upsertDevice({ id: 'dev-9', secretHash: 'a'.repeat(64), createdAt: 5, revokedAt: null });
-  await store.close();
-  store = await DuckDbStore.open({ path: join(dir, 'test.duckdb') });
-  expect(await store.getDevice('dev-9')).toEqual({
-    id: 'dev-9',
-    secretHash: 'a'.repeat(64),
-    createdAt: 5,
-    revokedAt: null,
+  test('a file of schema v1 is migrated with its data intact', async () => {
+    const path = join(dir, 'v1.duckdb');
+    // The database as the first release left it: migration 1 only, with a row in every table.
+    const instance = await DuckDBInstance.create(path);
+    const db = await instance.connect();
+    await db.run('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)');
+    await db.run(MIGRATIONS[0]!.sql);
+    await db.run('INSERT INTO schema_migrations VALUES (1, now())');
+    await db.run(`
+      INSERT INTO subjects VALUES ('s1', 'A-001', 'pilot', 'Ann', TIMESTAMP '2026-01-01 00:00:00');
+      INSERT INTO devices VALUES ('dev-1', '${'a'.repeat(64)}', TIMESTAMP '2026-01-02 00:00:00', NULL);
+      INSERT INTO assignments VALUES ('dev-1', 's1', TIMESTAMP '2026-01-03 00:00:00', NULL);
+      INSERT INTO api_tokens VALUES ('${'b'.repeat(64)}', 'admin', 'admin', TIMESTAMP '2026-01-01 00:00:00', NULL);
+      INSERT INTO samples VALUES
+        ('dev-1', TIMESTAMP '2026-01-04 00:00:00', 0.5, 1, 0, NULL, NULL, NULL),
+        ('dev-1', TIMESTAMP '2026-01-04 00:00:00.02', 0.25, 1, 0, NULL, NULL, NULL);
+      INSERT INTO posture_epochs VALUES
+        ('s1', 'dev-1', TIMESTAMP '2026-01-04 00:00:00', 30, 'supine', 0.9, -88, 1, 2, 'angle-rule@0.1.0');
+    `);
+    db.closeSync();
+    instance.closeSync();
+
+    const store = await DuckDbStore.open({ path });
+    try {
+      expect(await store.schemaVersions()).toEqual([1, 2]);
+      expect(await store.getSubject('s1')).toEqual({
+        id: 's1',
+        studyCode: 'A-001',
+        cohort: 'pilot',
+        displayName: 'Ann',
+        clinicianIds: [],
+        createdAt: Date.UTC(2026, 0, 1),
+      });
+      expect((await store.getDevice('dev-1'))?.mounting).toBeNull();
+      expect(await store.assignmentsForDevice('dev-1')).toEqual([
+        { deviceId: 'dev-1', subjectId: 's1', from: Date.UTC(2026, 0, 3), to: null },
+      ]);
+      // The v1 token now belongs to a user carrying its name and role.
+      const token = await store.findToken('b'.repeat(64));
+      expect(token).toMatchObject({ label: 'admin', revokedAt: null });
+      expect(await store.getUser(token!.userId)).toMatchObject({ name: 'admin', role: 'admin' });
+
+      const t0 = Date.UTC(2026, 0, 4);
+      const samples = await store.readSamples('dev-1', { from: t0, to: t0 + 1000 });
+      expect(Array.from(samples.t)).toEqual([t0, t0 + 20]);
+      expect(Array.from(samples.ax)).toEqual([0.5, 0.25]);
+      // Without the old primary key, writing the same samples again still stores them once.
+      await store.writeSamples(samples);
+      expect((await store.readSamples('dev-1', { from: t0, to: t0 + 1000 })).t.length).toBe(2);
+      expect(await store.queryEpochs('s1', { from: t0, to: t0 + 60_000 })).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a second process cannot open a file in use, and says why', async () => {
+    const path = join(dir, 'busy.duckdb');
+    const store = await DuckDbStore.open({ path });
+    try {
+      // DuckDB locks the file per process; within one process a second instance of the same file is refused too.
+      await expect(DuckDbStore.open({ path })).rejects.toThrow(/lock|already|open/i);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { Store } from '@restpose/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export interface Principal {
+  userId: string;
   name: string;
   role: Role;
 }
@@ -26,7 +27,8 @@ export function registerBearerAuth(app: FastifyInstance, store: Store): void {
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) return unauthorized(reply, 'Authorization: expected "Bearer <token>"');
     const token = await store.findToken(hashSecret(match[1]!));
-    if (!token || token.revokedAt !== null) return unauthorized(reply, 'the bearer token is unknown or revoked');
-    request.principal = { name: token.name, role: token.role };
+    const user = token && token.revokedAt === null ? await store.getUser(token.userId) : null;
+    if (!user || user.disabledAt !== null) return unauthorized(reply, 'the bearer token is unknown or revoked');
+    request.principal = { userId: user.id, name: user.name, role: user.role };
   });
 }

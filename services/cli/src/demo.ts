@@ -23,6 +23,7 @@ export async function provisionDemo(store: Store, count: number, now: number): P
         studyCode: `DEMO-${n}`,
         cohort: 'demo',
         displayName: null,
+        clinicianIds: [],
         createdAt: now,
       });
     }
@@ -31,6 +32,7 @@ export async function provisionDemo(store: Store, count: number, now: number): P
     await store.upsertDevice({
       id: deviceId,
       secretHash: hashSecret(password),
+      mounting: existing?.mounting ?? null,
       createdAt: existing?.createdAt ?? now,
       revokedAt: null,
     });

@@ -1,6 +1,7 @@
 // Every setting is read from a flag, else an environment variable, else its default, and validated with zod.
 // A bad value stops the process with one line naming where it came from and what was expected.
 import { hostname } from 'node:os';
+import { retentionHours } from '@restpose/store';
 import { z } from 'zod';
 
 export interface Setting<T> {
@@ -49,9 +50,9 @@ export const storeSettings = {
   store: {
     flag: 'store',
     env: 'RESTPOSE_STORE',
-    describe: 'storage backend: duckdb (embedded file)',
+    describe: 'storage backend: duckdb (embedded file) or influxdb (server, 1.x HTTP API)',
     default: 'duckdb',
-    schema: z.enum(['duckdb'], { message: 'expected duckdb' }),
+    schema: z.enum(['duckdb', 'influxdb'], { message: 'expected duckdb or influxdb' }),
   },
   duckdbPath: {
     flag: 'duckdb-path',
@@ -59,6 +60,40 @@ export const storeSettings = {
     describe: 'DuckDB database file (default <data-dir>/restpose.duckdb)',
     default: (r) => `${r.dataDir}/restpose.duckdb`,
     schema: z.string().min(1, 'expected a file path'),
+  },
+  influxUrl: {
+    flag: 'influx-url',
+    env: 'RESTPOSE_INFLUX_URL',
+    describe: 'InfluxDB 1.x HTTP API base URL, with --store influxdb',
+    default: 'http://127.0.0.1:8086',
+    schema: z.string().regex(/^https?:\/\/[^/\s]+(\/\S*)?$/, 'expected http://host:port or https://host:port'),
+  },
+  influxDatabase: {
+    flag: 'influx-database',
+    env: 'RESTPOSE_INFLUX_DATABASE',
+    describe: 'InfluxDB database, created with its retention policies if missing',
+    default: 'restpose',
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected 1-64 letters, digits, "_" or "-"'),
+  },
+  influxUsername: {
+    flag: 'influx-username',
+    env: 'RESTPOSE_INFLUX_USERNAME',
+    describe: 'InfluxDB user, when the server has authentication enabled',
+    schema: z.string().min(1, 'expected a user name').optional(),
+  },
+  influxPassword: {
+    flag: 'influx-password',
+    env: 'RESTPOSE_INFLUX_PASSWORD',
+    describe: 'password of the InfluxDB user',
+    schema: z.string().min(1, 'expected a password').optional(),
+    secret: true,
+  },
+  influxRawRetention: {
+    flag: 'influx-raw-retention',
+    env: 'RESTPOSE_INFLUX_RAW_RETENTION',
+    describe: 'how long InfluxDB keeps raw samples and dead letters: e.g. 90d, 12w, 720h or INF',
+    default: '90d',
+    schema: z.string().refine((v) => retentionHours(v) !== null, 'expected a duration such as 90d, 12w, 720h, or INF'),
   },
 } satisfies Settings;
 

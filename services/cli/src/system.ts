@@ -12,7 +12,7 @@ import {
 } from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
 import type { MqttDevice } from '@restpose/simulator';
-import { openStore, type Store } from '@restpose/store';
+import { openStore, type Store, type StoreConfig, StoreError } from '@restpose/store';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { ensureAdminToken } from './admin-token.js';
@@ -59,7 +59,13 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
 
   try {
     mkdirSync(config.dataDir, { recursive: true });
-    const store = await openStore({ kind: config.store, path: config.duckdbPath });
+    const store = await openStore(storeConfig(config)).catch((err: Error) => {
+      // A database that cannot be reached at start-up is a deployment problem: one line naming the setting.
+      if (!(err instanceof StoreError)) throw err;
+      const where = config.store === 'duckdb' ? 'RESTPOSE_DUCKDB_PATH' : 'RESTPOSE_INFLUX_URL';
+      const value = config.store === 'duckdb' ? config.duckdbPath : config.influxUrl;
+      throw new ConfigError(`${where}=${JSON.stringify(value)}: ${err.message}`);
+    });
     stops.push(() => store.close());
     const adminToken = await ensureAdminToken(store, config.dataDir, now);
 
@@ -172,6 +178,18 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     await stopAll();
     throw err;
   }
+}
+
+function storeConfig(config: SystemConfig): StoreConfig {
+  if (config.store === 'duckdb') return { kind: 'duckdb', path: config.duckdbPath };
+  return {
+    kind: 'influxdb',
+    url: config.influxUrl,
+    database: config.influxDatabase,
+    username: config.influxUsername,
+    password: config.influxPassword,
+    rawRetention: config.influxRawRetention,
+  };
 }
 
 async function componentHealth(

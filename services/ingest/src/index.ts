@@ -5,4 +5,4 @@ export * from './mosquitto/dynsec-admin.js';
 export * from './mosquitto/mosquitto-access.js';
 export * from './ops-server.js';
 export type { FsyncPolicy } from './spool/spool.js';
-export type { DeadLetter, IngestStore } from './store-port.js';
+export type { IngestStore } from './store-port.js';

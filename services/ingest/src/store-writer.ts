@@ -3,16 +3,23 @@
 // analysis), so it never fails; writing it is retried with backoff until the store takes it. The read cursor is
 // committed only after the store has acknowledged everything before it, with a snapshot of the tracker now and then
 // so that after a crash the drain replays from the snapshot and restarts exactly where the store's data ends.
-import { decodeImuPayload, type PostureEpoch, type Rejection } from '@restpose/protocol';
+import {
+  type DeadLetter,
+  decodeImuPayload,
+  isValidDeviceId,
+  type PostureEpoch,
+  type Rejection,
+  TOPIC_ROOT,
+} from '@restpose/protocol';
 import type { EpochSummary } from '@restpose/signal';
-import { type SampleBatch, subjectAt } from '@restpose/store';
+import { type SampleBatch, StoreConflictError, StoreInputError, StoreRequestError, subjectAt } from '@restpose/store';
 import type { Logger } from 'pino';
 import type { LiveAnalysis } from './live-analysis.js';
 import type { IngestMetrics } from './metrics.js';
 import type { RegistryCache } from './registry-cache.js';
 import { decodeSpoolRecord } from './spool/records.js';
 import type { Spool } from './spool/spool.js';
-import { type DeadLetter, type IngestStore, writeSampleBatches } from './store-port.js';
+import type { IngestStore } from './store-port.js';
 import { type FleetState, FleetTracker, sampleTimes } from './tracking/fleet-tracker.js';
 
 export interface StoreWriterOptions {
@@ -52,12 +59,51 @@ interface Round {
   samples: number;
   deadLetters: DeadLetter[];
   analyzed: Array<{ deviceId: string; summary: EpochSummary }>;
+  /** Letters already in the store (a retried round does not write them twice). */
+  lettersWritten: Set<string>;
   oldestReceivedAt: number;
   snapshot: FleetState | null;
   done: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const LETTER_CONCURRENCY = 16;
+
+/** Errors the store will give again for the same request: retrying cannot help. */
+const isPermanent = (err: unknown) =>
+  err instanceof StoreInputError || err instanceof StoreRequestError || err instanceof StoreConflictError;
+
+const imuTopic = (deviceId: string) => `${TOPIC_ROOT}/${deviceId}/imu`;
+const unknownReason = (b: StoredBatch) =>
+  `device ${b.batch.deviceId} is not registered or was revoked when batch ${b.seq} arrived`;
+const letterKey = (l: DeadLetter) => `${l.receivedAt}|${l.deviceId}|${l.code}|${l.topic}|${l.payload}`;
+
+/** A dead letter within the store's field limits. */
+function deadLetter(
+  from: { receivedAt: number; deviceId: string | null },
+  topic: string,
+  code: string,
+  reason: string,
+  payload: Uint8Array,
+): DeadLetter {
+  return {
+    receivedAt: Math.round(from.receivedAt),
+    deviceId: from.deviceId !== null && isValidDeviceId(from.deviceId) ? from.deviceId : null,
+    topic: topic.slice(0, 1024),
+    code: code.slice(0, 64),
+    reason: reason.slice(0, 2000),
+    payload: Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('base64'),
+  };
+}
+
+const batchLetter = (b: StoredBatch, code: string, reason: string) =>
+  deadLetter(
+    { receivedAt: b.receivedAt, deviceId: b.batch.deviceId },
+    imuTopic(b.batch.deviceId),
+    code,
+    reason,
+    b.payload,
+  );
 
 export class StoreWriter {
   private tracker = new FleetTracker();
@@ -187,6 +233,7 @@ export class StoreWriter {
       samples: 0,
       deadLetters: [],
       analyzed: [],
+      lettersWritten: new Set(),
       oldestReceivedAt: Number.POSITIVE_INFINITY,
       snapshot: null,
       done: false,
@@ -202,27 +249,17 @@ export class StoreWriter {
       const record = decodeSpoolRecord(r.body);
       round.oldestReceivedAt = Math.min(round.oldestReceivedAt, record.receivedAt);
       if (record.kind === 'deadLetter') {
-        round.deadLetters.push({
-          receivedAt: record.receivedAt,
-          deviceId: record.deviceId,
-          topic: record.topic,
-          code: record.code,
-          reason: record.clientId ? `${record.reason} (client ${record.clientId})` : record.reason,
-          payload: Buffer.from(record.payload).toString('base64'),
-        });
+        const reason = record.clientId ? `${record.reason} (client ${record.clientId})` : record.reason;
+        round.deadLetters.push(deadLetter(record, record.topic, record.code, reason, record.payload));
         continue;
       }
       const decoded = decodeImuPayload(record.payload, record.receivedAt);
       if (!decoded.ok) {
         // Accepted payloads decoded on arrival; this is a changed decoder or a damaged record. Keep it as a letter.
-        round.deadLetters.push({
-          receivedAt: record.receivedAt,
-          deviceId: record.deviceId,
-          topic: `restpose/v1/devices/${record.deviceId}/imu`,
-          code: decoded.error.code,
-          reason: `spooled batch no longer decodes: ${decoded.error.message}`,
-          payload: Buffer.from(record.payload).toString('base64'),
-        });
+        const reason = `spooled batch no longer decodes: ${decoded.error.message}`;
+        round.deadLetters.push(
+          deadLetter(record, imuTopic(record.deviceId), decoded.error.code, reason, record.payload),
+        );
         continue;
       }
       const b = decoded.value;
@@ -312,43 +349,74 @@ export class StoreWriter {
   /** Writes the round; resolves with how many batches and samples the store took (the rest became letters). */
   private async writeOnce(round: Round): Promise<{ batches: number; samples: number }> {
     const { store, registry, metrics } = this.options;
-    const accepted: SampleBatch[] = [];
+    const accepted: StoredBatch[] = [];
     const refused: StoredBatch[] = [];
     for (const b of round.batches) {
-      if (await registry.accepts(b.batch.deviceId, b.receivedAt)) accepted.push(b.batch);
+      if (await registry.accepts(b.batch.deviceId, b.receivedAt)) accepted.push(b);
       else refused.push(b);
     }
-    await writeSampleBatches(store, accepted);
-    const letters = [...round.deadLetters, ...refused.map((b) => this.unknownDeviceLetter(b))];
-    if (store.writeDeadLetter) {
-      for (const letter of letters) await store.writeDeadLetter(letter);
-    } else if (letters.length > 0) {
-      this.log.warn({ letters: letters.map(({ payload: _, ...l }) => l) }, 'dead letters (store keeps none yet)');
+    const letters = [...round.deadLetters, ...refused.map((b) => batchLetter(b, 'UNKNOWN_DEVICE', unknownReason(b)))];
+    let stored = accepted;
+    if (accepted.length > 0) {
+      try {
+        await store.writeSamples(accepted.map((b) => b.batch));
+      } catch (err) {
+        if (!isPermanent(err)) throw err;
+        // The store refuses something in the round for good: write batch by batch, and keep the refused ones as
+        // letters, so one bad batch never holds up the rest.
+        stored = [];
+        for (const b of accepted) {
+          try {
+            await store.writeSamples(b.batch);
+            stored.push(b);
+          } catch (e) {
+            if (!isPermanent(e)) throw e;
+            this.log.error(
+              { err: e, deviceId: b.batch.deviceId, seq: b.seq },
+              'store refused a batch; kept as a letter',
+            );
+            letters.push(batchLetter(b, 'STORE_REFUSED', (e as Error).message));
+          }
+        }
+      }
     }
+    await this.writeLetters(round, letters);
     const epochs = await this.epochsOf(round);
-    if (epochs.length > 0) await store.writeEpochs(epochs);
-    metrics.epochs.inc(epochs.length);
-    for (const letter of letters) metrics.deadLetters.inc({ code: letter.code });
+    if (epochs.length > 0) {
+      try {
+        await store.writeEpochs(epochs);
+        metrics.epochs.inc(epochs.length);
+      } catch (err) {
+        if (!isPermanent(err)) throw err;
+        this.log.error({ err, epochs: epochs.length }, 'store refused live epochs; the samples are stored');
+      }
+    }
     for (const b of refused) {
       metrics.rejected.inc({ code: 'UNKNOWN_DEVICE' });
-      this.options.onRefused?.(b.batch.deviceId, {
-        code: 'UNKNOWN_DEVICE',
-        message: `device ${b.batch.deviceId} is not registered or was revoked`,
-        seq: b.seq,
-      });
+      this.options.onRefused?.(b.batch.deviceId, { code: 'UNKNOWN_DEVICE', message: unknownReason(b), seq: b.seq });
     }
-    return { batches: accepted.length, samples: accepted.reduce((sum, b) => sum + b.t.length, 0) };
+    return { batches: stored.length, samples: stored.reduce((sum, b) => sum + b.batch.t.length, 0) };
   }
 
-  private unknownDeviceLetter(b: StoredBatch): DeadLetter {
-    return {
-      receivedAt: b.receivedAt,
-      deviceId: b.batch.deviceId,
-      topic: `restpose/v1/devices/${b.batch.deviceId}/imu`,
-      code: 'UNKNOWN_DEVICE',
-      reason: `device ${b.batch.deviceId} is not registered or was revoked when the batch arrived (seq ${b.seq})`,
-      payload: Buffer.from(b.payload).toString('base64'),
-    };
+  /** Writes the letters not yet written in an earlier attempt of this round, a few at a time. */
+  private async writeLetters(round: Round, letters: DeadLetter[]): Promise<void> {
+    const { store, metrics } = this.options;
+    const todo = letters.filter((l) => !round.lettersWritten.has(letterKey(l)));
+    for (let i = 0; i < todo.length; i += LETTER_CONCURRENCY) {
+      await Promise.all(
+        todo.slice(i, i + LETTER_CONCURRENCY).map(async (letter) => {
+          try {
+            await store.writeDeadLetter(letter);
+            metrics.deadLetters.inc({ code: letter.code });
+          } catch (err) {
+            if (!isPermanent(err)) throw err;
+            this.log.error({ err, code: letter.code, deviceId: letter.deviceId }, 'store refused a dead letter');
+            metrics.deadLettersDropped.inc();
+          }
+          round.lettersWritten.add(letterKey(letter));
+        }),
+      );
+    }
   }
 
   private async epochsOf(round: Round): Promise<PostureEpoch[]> {

@@ -1,285 +1,558 @@
-// Embedded DuckDB adapter: one file under ./data by default, readable from R and Python.
+// Embedded DuckDB adapter: one file under ./data by default, readable from R and Python (docs/storage.md).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, DuckDBTimestampValue, type DuckDBValue } from '@duckdb/node-api';
+import { blobValue, type DuckDBConnection } from '@duckdb/node-api';
 import {
   type ApiToken,
   type Assignment,
+  type AuditEntry,
   apiTokenSchema,
   assignmentSchema,
+  auditEntrySchema,
+  type DeadLetter,
   type Device,
+  deadLetterSchema,
   deviceSchema,
+  type MorningRecord,
+  morningRecordSchema,
+  type NightRecord,
+  nightRecordSchema,
   type PostureEpoch,
   postureEpochSchema,
+  type StiffnessReport,
   type Subject,
+  stiffnessReportSchema,
   subjectSchema,
+  type User,
+  userSchema,
 } from '@restpose/protocol';
-import type { SampleBatch, Store, TimeRange } from '../contract.js';
+import { planAssignment, planEnd } from '../assignments.js';
+import type {
+  AuditQuery,
+  DateRange,
+  DayQuery,
+  DeadLetterQuery,
+  ExportQuery,
+  SampleBatch,
+  Store,
+  SubjectFilter,
+  SubjectSelector,
+  TidyExport,
+  TimeRange,
+} from '../contract.js';
+import { checkTimeRange } from '../dates.js';
+import { StoreConflictError, StoreUnavailableError } from '../errors.js';
+import { normalizeSampleBatches } from '../samples.js';
+import { resolveSubjects } from '../selectors.js';
+import { buildTidyExport } from '../tidy-export.js';
+import { parseInput, parseInputs } from '../validate.js';
+import { latestPerDay, sortDays } from '../versions.js';
+import { dateValue, msOf, type Row, readRows, SerialConnection, tsValue } from './connection.js';
 import { MIGRATIONS } from './migrations.js';
+import { mergeSamples, selectSamples } from './sample-table.js';
+import {
+  ASSIGNMENT_COLUMNS,
+  DEVICE_COLUMNS,
+  EPOCH_COLUMNS,
+  insertRows,
+  json,
+  parseJson,
+  REPORT_COLUMNS,
+  SUBJECT_COLUMNS,
+  SUBJECTS_AND_DATES,
+  subjectsAndDates,
+  TOKEN_COLUMNS,
+  toReport,
+  USER_COLUMNS,
+  VARCHAR_LIST,
+} from './sql.js';
 
 export interface DuckDbStoreOptions {
   /** Database file, or ':memory:'. */
   path: string;
 }
 
-/** TIMESTAMP <-> epoch ms (fractional ms survive: DuckDB keeps microseconds). */
-const ts = (column: string) => `epoch_us(${column}) / 1000.0`;
-const toTs = (param: string) => `make_timestamp(CAST(round(${param} * 1000) AS BIGINT))`;
-
-type Row = Record<string, unknown>;
+type DayKind = 'nights' | 'mornings';
+const DAY_SCHEMAS = { nights: nightRecordSchema, mornings: morningRecordSchema };
+const METRICS_TABLES = { nights: 'night_metrics', mornings: 'morning_metrics' };
+const DEFAULT_LIMIT = 1000;
 
 export class DuckDbStore implements Store {
   readonly kind = 'duckdb' as const;
-  private queue: Promise<unknown> = Promise.resolve();
 
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly db: DuckDBConnection,
-  ) {}
+  private constructor(private readonly db: SerialConnection) {}
 
   static async open(options: DuckDbStoreOptions): Promise<DuckDbStore> {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    const instance = await DuckDBInstance.create(options.path);
-    const store = new DuckDbStore(instance, await instance.connect());
-    await store.migrate();
+    const connection = await SerialConnection.open(options.path).catch((err: Error) => {
+      // Typically another process holds the file (DuckDB allows one writer process).
+      throw new StoreUnavailableError(`DuckDB file ${options.path}: ${err.message}`, { cause: err });
+    });
+    const store = new DuckDbStore(connection);
+    try {
+      await store.migrate();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
     return store;
   }
 
-  /** One connection, one statement at a time: DuckDB connections are not safe for interleaved use. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private async rows(sql: string, values: DuckDBValue[] = []): Promise<Row[]> {
-    return this.serial(async () => (await this.db.runAndReadAll(sql, values)).getRowObjectsJS() as Row[]);
-  }
-
-  private async exec(sql: string, values: DuckDBValue[] = []): Promise<void> {
-    await this.serial(() => this.db.run(sql, values));
-  }
-
   private async migrate(): Promise<void> {
-    await this.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)');
-    const applied = new Set((await this.rows('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    await this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP)',
+    );
+    const applied = new Set(
+      (await this.db.rows('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+    );
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
-      await this.serial(async () => {
-        await this.db.run('BEGIN TRANSACTION');
-        try {
-          await this.db.run(m.sql);
-          await this.db.run('INSERT INTO schema_migrations VALUES (?, now())', [m.version]);
-          await this.db.run('COMMIT');
-        } catch (err) {
-          await this.db.run('ROLLBACK');
-          throw new Error(`DuckDB migration ${m.version} (${m.description}) failed: ${(err as Error).message}`);
-        }
-      });
+      await this.db
+        .transaction(async (db) => {
+          await db.run(m.sql);
+          await db.run('INSERT INTO schema_migrations VALUES (?, now())', [m.version]);
+        })
+        .catch((err: Error) => {
+          throw new Error(`DuckDB migration ${m.version} (${m.description}) failed: ${err.message}`);
+        });
     }
   }
 
-  async ping(): Promise<void> {
-    await this.rows('SELECT 1');
+  /** Versions of the migrations applied to this file. */
+  async schemaVersions(): Promise<number[]> {
+    return (await this.db.rows('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version));
   }
 
-  async close(): Promise<void> {
-    await this.serial(async () => {
-      this.db.closeSync();
-      this.instance.closeSync();
+  async ping(): Promise<void> {
+    await this.db.rows('SELECT 1');
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  // Registry
+
+  async putUser(input: User): Promise<void> {
+    const u = parseInput(userSchema, input, 'user');
+    await this.db.exec('INSERT OR REPLACE INTO users VALUES (?, ?, ?, ?, ?)', [
+      u.id,
+      u.name,
+      u.role,
+      tsValue(u.createdAt),
+      tsValue(u.disabledAt),
+    ]);
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const [row] = await this.db.rows(`SELECT ${USER_COLUMNS} FROM users WHERE id = ?`, [id]);
+    return row ? userSchema.parse(row) : null;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return (await this.db.rows(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`)).map((r) => userSchema.parse(r));
+  }
+
+  async putToken(input: ApiToken): Promise<void> {
+    const t = parseInput(apiTokenSchema, input, 'token');
+    await this.db.transaction(async (db) => {
+      if ((await readRows(db, 'SELECT 1 FROM users WHERE id = ?', [t.userId])).length === 0) {
+        throw new StoreConflictError(`token.userId: user ${t.userId} does not exist`);
+      }
+      await db.run('INSERT OR REPLACE INTO api_tokens VALUES (?, ?, ?, ?, ?)', [
+        t.tokenHash,
+        t.userId,
+        t.label,
+        tsValue(t.createdAt),
+        tsValue(t.revokedAt),
+      ]);
     });
   }
 
-  async upsertSubject(s: Subject): Promise<void> {
-    await this.exec(
-      `INSERT INTO subjects VALUES (?, ?, ?, ?, ${toTs('?')}) ON CONFLICT (id) DO UPDATE SET
-         study_code = excluded.study_code, cohort = excluded.cohort, display_name = excluded.display_name`,
-      [s.id, s.studyCode, s.cohort, s.displayName, s.createdAt],
-    );
+  async findToken(tokenHash: string): Promise<ApiToken | null> {
+    const [row] = await this.db.rows(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = ?`, [tokenHash]);
+    return row ? apiTokenSchema.parse(row) : null;
   }
 
-  private static readonly subjectColumns =
-    `id, study_code AS "studyCode", cohort, display_name AS "displayName", ${ts('created_at')} AS "createdAt"`;
+  async listTokens(userId: string): Promise<ApiToken[]> {
+    const rows = await this.db.rows(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ? ORDER BY created_at, token_hash`,
+      [userId],
+    );
+    return rows.map((r) => apiTokenSchema.parse(r));
+  }
+
+  async revokeToken(tokenHash: string, at: number): Promise<boolean> {
+    const rows = await this.db.rows(
+      'UPDATE api_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL RETURNING token_hash',
+      [tsValue(at), tokenHash],
+    );
+    return rows.length > 0;
+  }
+
+  async upsertSubject(input: Subject): Promise<void> {
+    const s = parseInput(subjectSchema, input, 'subject');
+    await this.db.transaction(async (db) => {
+      const [clash] = await readRows(db, 'SELECT id FROM subjects WHERE study_code = ? AND id <> ?', [
+        s.studyCode,
+        s.id,
+      ]);
+      if (clash)
+        throw new StoreConflictError(`subject.studyCode: ${s.studyCode} is already used by subject ${clash.id}`);
+      await db.run(
+        `INSERT INTO subjects (id, study_code, cohort, display_name, created_at, clinician_ids)
+         VALUES (?, ?, ?, ?, ?, ${VARCHAR_LIST})
+         ON CONFLICT (id) DO UPDATE SET study_code = excluded.study_code, cohort = excluded.cohort,
+           display_name = excluded.display_name, clinician_ids = excluded.clinician_ids`,
+        [s.id, s.studyCode, s.cohort, s.displayName, tsValue(s.createdAt), json(s.clinicianIds)],
+      );
+    });
+  }
 
   async getSubject(id: string): Promise<Subject | null> {
-    const [row] = await this.rows(`SELECT ${DuckDbStore.subjectColumns} FROM subjects WHERE id = ?`, [id]);
+    const [row] = await this.db.rows(`SELECT ${SUBJECT_COLUMNS} FROM subjects WHERE id = ?`, [id]);
     return row ? subjectSchema.parse(row) : null;
   }
 
-  async listSubjects(): Promise<Subject[]> {
-    const rows = await this.rows(`SELECT ${DuckDbStore.subjectColumns} FROM subjects ORDER BY id`);
+  async listSubjects(filter: SubjectFilter = {}): Promise<Subject[]> {
+    const rows = await this.db.rows(
+      `SELECT ${SUBJECT_COLUMNS} FROM subjects
+       WHERE (? IS NULL OR cohort = ?) AND (? IS NULL OR list_contains(clinician_ids, ?)) ORDER BY id`,
+      [filter.cohort ?? null, filter.cohort ?? null, filter.clinicianId ?? null, filter.clinicianId ?? null],
+    );
     return rows.map((r) => subjectSchema.parse(r));
   }
 
-  async upsertDevice(d: Device): Promise<void> {
-    await this.exec(`INSERT OR REPLACE INTO devices VALUES (?, ?, ${toTs('?')}, ${toTs('?')})`, [
-      d.id,
-      d.secretHash,
-      d.createdAt,
-      d.revokedAt,
-    ]);
+  async deleteSubject(id: string): Promise<boolean> {
+    return this.db.transaction(async (db) => {
+      const [open] = await readRows(db, 'SELECT device_id FROM assignments WHERE subject_id = ? AND valid_to IS NULL', [
+        id,
+      ]);
+      if (open) throw new StoreConflictError(`subject ${id}: device ${open.device_id} is assigned; end that first`);
+      return (await readRows(db, 'DELETE FROM subjects WHERE id = ? RETURNING id', [id])).length > 0;
+    });
   }
 
-  private static readonly deviceColumns =
-    `id, secret_hash AS "secretHash", ${ts('created_at')} AS "createdAt", ${ts('revoked_at')} AS "revokedAt"`;
+  async upsertDevice(input: Device): Promise<void> {
+    const d = parseInput(deviceSchema, input, 'device');
+    await this.db.exec(
+      'INSERT OR REPLACE INTO devices (id, secret_hash, created_at, revoked_at, mounting) VALUES (?, ?, ?, ?, ?)',
+      [d.id, d.secretHash, tsValue(d.createdAt), tsValue(d.revokedAt), d.mounting === null ? null : json(d.mounting)],
+    );
+  }
+
+  private static toDevice(row: Row): Device {
+    return deviceSchema.parse({ ...row, mounting: parseJson(row.mounting) });
+  }
 
   async getDevice(id: string): Promise<Device | null> {
-    const [row] = await this.rows(`SELECT ${DuckDbStore.deviceColumns} FROM devices WHERE id = ?`, [id]);
-    return row ? deviceSchema.parse(row) : null;
+    const [row] = await this.db.rows(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE id = ?`, [id]);
+    return row ? DuckDbStore.toDevice(row) : null;
   }
 
   async listDevices(): Promise<Device[]> {
-    return (await this.rows(`SELECT ${DuckDbStore.deviceColumns} FROM devices ORDER BY id`)).map((r) =>
-      deviceSchema.parse(r),
-    );
+    return (await this.db.rows(`SELECT ${DEVICE_COLUMNS} FROM devices ORDER BY id`)).map(DuckDbStore.toDevice);
   }
 
-  async assignDevice(a: Assignment): Promise<void> {
-    await this.exec(
-      `UPDATE assignments SET valid_to = ${toTs('?')} WHERE device_id = ? AND valid_to IS NULL AND valid_from < ${toTs('?')}`,
-      [a.from, a.deviceId, a.from],
-    );
-    await this.exec(`INSERT OR REPLACE INTO assignments VALUES (?, ?, ${toTs('?')}, ${toTs('?')})`, [
-      a.deviceId,
-      a.subjectId,
-      a.from,
-      a.to,
-    ]);
-  }
-
-  async assignmentsForDevice(deviceId: string): Promise<Assignment[]> {
-    const rows = await this.rows(
-      `SELECT device_id AS "deviceId", subject_id AS "subjectId", ${ts('valid_from')} AS "from", ${ts('valid_to')} AS "to"
-       FROM assignments WHERE device_id = ? ORDER BY valid_from`,
+  private static async history(db: DuckDBConnection, deviceId: string): Promise<Assignment[]> {
+    const rows = await readRows(
+      db,
+      `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments WHERE device_id = ? ORDER BY valid_from`,
       [deviceId],
     );
     return rows.map((r) => assignmentSchema.parse(r));
   }
 
-  async putToken(t: ApiToken): Promise<void> {
-    await this.exec(`INSERT OR REPLACE INTO api_tokens VALUES (?, ?, ?, ${toTs('?')}, ${toTs('?')})`, [
-      t.tokenHash,
-      t.name,
-      t.role,
-      t.createdAt,
-      t.revokedAt,
-    ]);
+  private static async putAssignments(db: DuckDBConnection, rows: Assignment[]): Promise<void> {
+    for (const a of rows) {
+      await db.run('INSERT OR REPLACE INTO assignments VALUES (?, ?, ?, ?)', [
+        a.deviceId,
+        a.subjectId,
+        tsValue(a.from),
+        tsValue(a.to),
+      ]);
+    }
   }
 
-  async findToken(tokenHash: string): Promise<ApiToken | null> {
-    const [row] = await this.rows(
-      `SELECT token_hash AS "tokenHash", name, role, ${ts('created_at')} AS "createdAt", ${ts('revoked_at')} AS "revokedAt"
-       FROM api_tokens WHERE token_hash = ?`,
-      [tokenHash],
-    );
-    return row ? apiTokenSchema.parse(row) : null;
-  }
-
-  async writeSamples(batch: SampleBatch): Promise<void> {
-    const n = batch.t.length;
-    if (n === 0) return;
-    await this.serial(async () => {
-      // The appender has no ON CONFLICT; stage the rows, then let the primary key drop repeats.
-      await this.db.run('CREATE TEMP TABLE IF NOT EXISTS samples_stage AS SELECT * FROM samples LIMIT 0');
-      const appender = await this.db.createAppender('samples_stage');
-      const g = batch.gyro;
-      for (let i = 0; i < n; i++) {
-        appender.appendVarchar(batch.deviceId);
-        appender.appendTimestamp(new DuckDBTimestampValue(BigInt(Math.round(batch.t[i]! * 1000))));
-        appender.appendFloat(batch.ax[i]!);
-        appender.appendFloat(batch.ay[i]!);
-        appender.appendFloat(batch.az[i]!);
-        if (g) {
-          appender.appendFloat(g.gx[i]!);
-          appender.appendFloat(g.gy[i]!);
-          appender.appendFloat(g.gz[i]!);
-        } else {
-          appender.appendNull();
-          appender.appendNull();
-          appender.appendNull();
-        }
-        appender.endRow();
+  async assignDevice(input: Assignment): Promise<void> {
+    const a = parseInput(assignmentSchema, input, 'assignment');
+    await this.db.transaction(async (db) => {
+      if ((await readRows(db, 'SELECT 1 FROM devices WHERE id = ?', [a.deviceId])).length === 0) {
+        throw new StoreConflictError(`assignment.deviceId: device ${a.deviceId} does not exist`);
       }
-      appender.closeSync();
-      await this.db.run('BEGIN TRANSACTION');
-      try {
-        await this.db.run('INSERT OR IGNORE INTO samples SELECT * FROM samples_stage');
-        await this.db.run('DELETE FROM samples_stage');
-        await this.db.run('COMMIT');
-      } catch (err) {
-        await this.db.run('ROLLBACK');
-        await this.db.run('DELETE FROM samples_stage');
-        throw err;
+      if ((await readRows(db, 'SELECT 1 FROM subjects WHERE id = ?', [a.subjectId])).length === 0) {
+        throw new StoreConflictError(`assignment.subjectId: subject ${a.subjectId} does not exist`);
       }
+      await DuckDbStore.putAssignments(db, planAssignment(await DuckDbStore.history(db, a.deviceId), a));
     });
+  }
+
+  async endAssignment(deviceId: string, at: number): Promise<boolean> {
+    return this.db.transaction(async (db) => {
+      const ended = planEnd(await DuckDbStore.history(db, deviceId), at);
+      if (ended) await DuckDbStore.putAssignments(db, [ended]);
+      return ended !== null;
+    });
+  }
+
+  async assignmentsForDevice(deviceId: string): Promise<Assignment[]> {
+    return this.db.serial((db) => DuckDbStore.history(db, deviceId));
+  }
+
+  async assignmentsForSubject(subjectId: string): Promise<Assignment[]> {
+    const rows = await this.db.rows(
+      `SELECT ${ASSIGNMENT_COLUMNS} FROM assignments WHERE subject_id = ? ORDER BY valid_from, device_id`,
+      [subjectId],
+    );
+    return rows.map((r) => assignmentSchema.parse(r));
+  }
+
+  // Raw
+
+  async writeSamples(input: SampleBatch | readonly SampleBatch[]): Promise<void> {
+    const batches = normalizeSampleBatches(input);
+    if (batches.length === 0) return;
+    await this.db.transaction((db) => mergeSamples(db, batches));
   }
 
   async readSamples(deviceId: string, range: TimeRange): Promise<SampleBatch> {
-    const rows = await this.rows(
-      `SELECT ${ts('t')} AS t, ax, ay, az, gx, gy, gz FROM samples
-       WHERE device_id = ? AND t >= ${toTs('?')} AND t < ${toTs('?')} ORDER BY t`,
-      [deviceId, range.from, range.to],
+    checkTimeRange(range);
+    return this.db.serial((db) => selectSamples(db, deviceId, range));
+  }
+
+  async writeDeadLetter(input: DeadLetter): Promise<void> {
+    const d = parseInput(deadLetterSchema, input, 'deadLetter');
+    await this.db.exec(
+      `INSERT INTO dead_letters (received_at, device_id, topic, code, reason, payload) VALUES (?, ?, ?, ?, ?, ?)`,
+      [tsValue(d.receivedAt), d.deviceId, d.topic, d.code, d.reason, blobValue(Buffer.from(d.payload, 'base64'))],
     );
-    const n = rows.length;
-    const batch: SampleBatch = {
-      deviceId,
-      t: new Float64Array(n),
-      ax: new Float32Array(n),
-      ay: new Float32Array(n),
-      az: new Float32Array(n),
-    };
-    const hasGyro = n > 0 && rows.every((r) => r.gx !== null);
-    if (hasGyro) batch.gyro = { gx: new Float32Array(n), gy: new Float32Array(n), gz: new Float32Array(n) };
-    rows.forEach((r, i) => {
-      batch.t[i] = Number(r.t);
-      batch.ax[i] = Number(r.ax);
-      batch.ay[i] = Number(r.ay);
-      batch.az[i] = Number(r.az);
-      if (batch.gyro) {
-        batch.gyro.gx[i] = Number(r.gx);
-        batch.gyro.gy[i] = Number(r.gy);
-        batch.gyro.gz[i] = Number(r.gz);
-      }
-    });
-    return batch;
   }
 
-  async writeEpochs(epochs: PostureEpoch[]): Promise<void> {
+  async queryDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]> {
+    checkTimeRange(query.range);
+    const rows = await this.db.rows(
+      `SELECT ${msOf('received_at')} AS "receivedAt", device_id AS "deviceId", topic, code, reason, payload
+       FROM dead_letters WHERE (? IS NULL OR device_id = ?) AND received_at >= ? AND received_at < ?
+       ORDER BY received_at, seq LIMIT ?`,
+      [
+        query.deviceId ?? null,
+        query.deviceId ?? null,
+        tsValue(query.range.from),
+        tsValue(query.range.to),
+        query.limit ?? DEFAULT_LIMIT,
+      ],
+    );
+    return rows.map((r) =>
+      deadLetterSchema.parse({ ...r, payload: Buffer.from(r.payload as Uint8Array).toString('base64') }),
+    );
+  }
+
+  // Derived
+
+  async writeEpochs(input: readonly PostureEpoch[]): Promise<void> {
+    const epochs = parseInputs(postureEpochSchema, input, 'epochs');
     if (epochs.length === 0) return;
-    await this.serial(async () => {
-      await this.db.run('BEGIN TRANSACTION');
-      try {
-        for (const e of epochs) {
-          await this.db.run(`INSERT OR REPLACE INTO posture_epochs VALUES (?, ?, ${toTs('?')}, ?, ?, ?, ?, ?, ?, ?)`, [
-            e.subjectId,
-            e.deviceId,
-            e.start,
-            e.durationS,
-            e.posture,
-            e.confidence,
-            e.sagittalDeg,
-            e.frontalDeg,
-            e.rollDeg,
-            e.algorithm,
-          ]);
-        }
-        await this.db.run('COMMIT');
-      } catch (err) {
-        await this.db.run('ROLLBACK');
-        throw err;
-      }
-    });
+    const rows = epochs.map((e) => [
+      e.subjectId,
+      e.deviceId,
+      tsValue(e.start),
+      e.durationS,
+      e.posture,
+      e.confidence,
+      e.sagittalDeg,
+      e.frontalDeg,
+      e.rollDeg,
+      e.algorithm,
+    ]);
+    await this.db.transaction((db) => insertRows(db, 'INSERT OR REPLACE INTO posture_epochs VALUES', rows));
   }
 
-  async queryEpochs(subjectId: string, range: TimeRange): Promise<PostureEpoch[]> {
-    const rows = await this.rows(
-      `SELECT subject_id AS "subjectId", device_id AS "deviceId", ${ts('start')} AS start, duration_s AS "durationS",
-              posture, confidence, sagittal_deg AS "sagittalDeg", frontal_deg AS "frontalDeg", roll_deg AS "rollDeg",
-              algorithm
-       FROM posture_epochs WHERE subject_id = ? AND start >= ${toTs('?')} AND start < ${toTs('?')}
+  async queryEpochs(
+    subjectId: string,
+    range: TimeRange,
+    options: { algorithm?: string } = {},
+  ): Promise<PostureEpoch[]> {
+    checkTimeRange(range);
+    const rows = await this.db.rows(
+      `SELECT ${EPOCH_COLUMNS} FROM posture_epochs
+       WHERE subject_id = ? AND start >= ? AND start < ? AND (? IS NULL OR algorithm = ?)
        ORDER BY start, algorithm`,
-      [subjectId, range.from, range.to],
+      [subjectId, tsValue(range.from), tsValue(range.to), options.algorithm ?? null, options.algorithm ?? null],
     );
     return rows.map((r) => postureEpochSchema.parse(r));
+  }
+
+  private async writeDays(kind: DayKind, input: readonly NightRecord[]): Promise<void> {
+    const records = parseInputs(DAY_SCHEMAS[kind], input, kind);
+    if (records.length === 0) return;
+    await this.db.transaction(async (db) => {
+      for (const r of records) {
+        const key = [r.subjectId, dateValue(r.date), r.algorithm];
+        await db.run(`INSERT OR REPLACE INTO ${kind} VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+          ...key,
+          tsValue(r.start),
+          tsValue(r.end),
+          tsValue(r.computedAt),
+          json(r.detail),
+        ]);
+        await db.run(`DELETE FROM ${METRICS_TABLES[kind]} WHERE subject_id = ? AND date = ? AND algorithm = ?`, key);
+        const metrics = Object.entries(r.metrics).map(([name, value]) => [...key, name, value]);
+        await insertRows(db, `INSERT INTO ${METRICS_TABLES[kind]} VALUES`, metrics);
+      }
+    });
+  }
+
+  private async queryDays(kind: DayKind, query: DayQuery): Promise<NightRecord[]> {
+    const subjectIds = await resolveSubjects(this, query);
+    if (subjectIds.length === 0) return [];
+    const where = `${SUBJECTS_AND_DATES} AND (? IS NULL OR algorithm = ?)`;
+    const algorithm = query.algorithm ?? null;
+    const params = [...subjectsAndDates(subjectIds, query.dates), algorithm, algorithm];
+    const [heads, metrics] = await this.db.serial(async (db) => [
+      await readRows(
+        db,
+        `SELECT subject_id, CAST(date AS VARCHAR) AS date, algorithm, ${msOf('start_at')} AS start,
+           ${msOf('end_at')} AS "end", ${msOf('computed_at')} AS computed_at, detail FROM ${kind} WHERE ${where}`,
+        params,
+      ),
+      await readRows(
+        db,
+        `SELECT subject_id, CAST(date AS VARCHAR) AS date, algorithm, metric, value
+         FROM ${METRICS_TABLES[kind]} WHERE ${where} ORDER BY metric`,
+        params,
+      ),
+    ]);
+    const key = (r: Row) => `${r.subject_id}\u0000${r.date}\u0000${r.algorithm}`;
+    const metricsByKey = new Map<string, Record<string, number | null>>();
+    for (const m of metrics) {
+      const k = key(m);
+      const record = metricsByKey.get(k) ?? {};
+      record[String(m.metric)] = m.value as number | null;
+      metricsByKey.set(k, record);
+    }
+    const records = heads.map((h) =>
+      DAY_SCHEMAS[kind].parse({
+        subjectId: h.subject_id,
+        date: h.date,
+        algorithm: h.algorithm,
+        start: h.start,
+        end: h.end,
+        computedAt: h.computed_at,
+        metrics: metricsByKey.get(key(h)) ?? {},
+        detail: parseJson(h.detail),
+      }),
+    );
+    return query.algorithm === undefined ? latestPerDay(records) : sortDays(records);
+  }
+
+  writeNights(nights: readonly NightRecord[]): Promise<void> {
+    return this.writeDays('nights', nights);
+  }
+
+  queryNights(query: DayQuery): Promise<NightRecord[]> {
+    return this.queryDays('nights', query);
+  }
+
+  writeMornings(mornings: readonly MorningRecord[]): Promise<void> {
+    return this.writeDays('mornings', mornings);
+  }
+
+  queryMornings(query: DayQuery): Promise<MorningRecord[]> {
+    return this.queryDays('mornings', query);
+  }
+
+  // Reports
+
+  async upsertStiffnessReport(input: StiffnessReport): Promise<{ created: boolean; report: StiffnessReport }> {
+    const r = parseInput(stiffnessReportSchema, input, 'report');
+    return this.db.transaction(async (db) => {
+      const [existing] = await readRows(
+        db,
+        `SELECT ${msOf('created_at')} AS created_at FROM stiffness_reports WHERE subject_id = ? AND date = ?`,
+        [r.subjectId, dateValue(r.date)],
+      );
+      const report = { ...r, createdAt: existing ? Number(existing.created_at) : r.createdAt };
+      const f = report.redFlags;
+      await db.run('INSERT OR REPLACE INTO stiffness_reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+        report.subjectId,
+        dateValue(report.date),
+        report.severity,
+        report.durationMin,
+        report.pain,
+        report.note,
+        f.nightPainUnchangedByMovement,
+        f.progressiveNeurologicalSymptoms,
+        f.unexplainedWeightLoss,
+        f.fever,
+        report.source,
+        tsValue(report.createdAt),
+        tsValue(report.updatedAt),
+      ]);
+      return { created: !existing, report };
+    });
+  }
+
+  async getStiffnessReport(subjectId: string, date: string): Promise<StiffnessReport | null> {
+    const [row] = await this.db.rows(
+      `SELECT ${REPORT_COLUMNS} FROM stiffness_reports WHERE subject_id = ? AND date = ?`,
+      [subjectId, dateValue(date)],
+    );
+    return row ? toReport(row) : null;
+  }
+
+  async queryStiffnessReports(query: SubjectSelector & { dates: DateRange }): Promise<StiffnessReport[]> {
+    const subjectIds = await resolveSubjects(this, query);
+    if (subjectIds.length === 0) return [];
+    const rows = await this.db.rows(
+      `SELECT ${REPORT_COLUMNS} FROM stiffness_reports
+       WHERE ${SUBJECTS_AND_DATES} ORDER BY subject_id, date`,
+      subjectsAndDates(subjectIds, query.dates),
+    );
+    return rows.map(toReport);
+  }
+
+  async deleteStiffnessReport(subjectId: string, date: string): Promise<boolean> {
+    const rows = await this.db.rows('DELETE FROM stiffness_reports WHERE subject_id = ? AND date = ? RETURNING 1', [
+      subjectId,
+      dateValue(date),
+    ]);
+    return rows.length > 0;
+  }
+
+  // Audit
+
+  async appendAudit(input: AuditEntry): Promise<void> {
+    const e = parseInput(auditEntrySchema, input, 'audit');
+    await this.db.exec(
+      'INSERT INTO audit_log (occurred_at, actor, action, subject_id, detail) VALUES (?, ?, ?, ?, ?)',
+      [tsValue(e.at), e.actor, e.action, e.subjectId, json(e.detail)],
+    );
+  }
+
+  async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    if (query.range) checkTimeRange(query.range);
+    const order = query.order === 'desc' ? 'DESC' : 'ASC';
+    const rows = await this.db.rows(
+      `SELECT ${msOf('occurred_at')} AS at, actor, action, subject_id AS "subjectId", detail FROM audit_log
+       WHERE (? IS NULL OR subject_id = ?) AND (? IS NULL OR actor = ?)
+         AND (? IS NULL OR occurred_at >= ?) AND (? IS NULL OR occurred_at < ?)
+       ORDER BY occurred_at ${order}, seq ${order} LIMIT ?`,
+      [
+        query.subjectId ?? null,
+        query.subjectId ?? null,
+        query.actor ?? null,
+        query.actor ?? null,
+        tsValue(query.range?.from ?? null),
+        tsValue(query.range?.from ?? null),
+        tsValue(query.range?.to ?? null),
+        tsValue(query.range?.to ?? null),
+        query.limit ?? DEFAULT_LIMIT,
+      ],
+    );
+    return rows.map((r) => auditEntrySchema.parse({ ...r, detail: parseJson(r.detail) }));
+  }
+
+  exportNights(query: ExportQuery): Promise<TidyExport> {
+    return buildTidyExport(this, query);
   }
 }
