@@ -12,7 +12,13 @@ const connect = (id: keyof typeof secrets, clientId: string = id) =>
 beforeAll(async () => {
   system = await startTestSystem();
   for (const [id, secret] of Object.entries(secrets)) {
-    await system.store.upsertDevice({ id, secretHash: hashSecret(secret), mounting: null, createdAt: 0, revokedAt: null });
+    await system.store.upsertDevice({
+      id,
+      secretHash: hashSecret(secret),
+      mounting: null,
+      createdAt: 0,
+      revokedAt: null,
+    });
   }
 });
 
