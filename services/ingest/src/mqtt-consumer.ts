@@ -71,11 +71,26 @@ export class MqttConsumer {
         receiveMaximum: o.receiveMaximum,
       };
     }
-    const client = await mqtt.connectAsync(o.brokerUrl, clientOptions);
+    const client = mqtt.connect(o.brokerUrl, clientOptions);
+    // Installed before the connection exists: a resumed session delivers its queued batches right after CONNACK,
+    // and MQTT.js would acknowledge them with its default handler.
     client.handleMessage = (packet, callback) => {
       this.deliver(client, packet);
       callback(packet.qos > 0 ? DEFERRED : undefined);
     };
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: Error) => {
+        client.removeListener('connect', ok);
+        client.end(true);
+        reject(err);
+      };
+      const ok = () => {
+        client.removeListener('error', fail);
+        resolve();
+      };
+      client.once('connect', ok);
+      client.once('error', fail);
+    });
     client.on('error', (err) => this.log.error({ err }, 'MQTT client error'));
     client.on('offline', () => this.log.warn('broker connection lost; reconnecting'));
     client.on('connect', (connack) => this.log.info({ sessionPresent: connack.sessionPresent }, 'connected to broker'));

@@ -456,11 +456,29 @@ export class StoreWriter {
       this.committed = round.end;
       if (round.snapshot) this.pendingSnapshot = { offset: round.end, state: round.snapshot };
     }
+    this.snapshotWhenIdle();
     const due = this.now() - this.lastCheckpointAt >= this.options.checkpointEveryMs;
     if (due || this.pendingSnapshot) this.persist();
     else if (!this.checkpointTimer) {
       this.checkpointTimer = setTimeout(() => this.persist(), this.options.checkpointEveryMs);
       this.checkpointTimer.unref();
+    }
+  }
+
+  /**
+   * Segments are freed only up to the newest snapshot. When the drain has caught up, the tracker's state is the state
+   * at the cursor: snapshot it there, so space is freed without waiting for more traffic (which a full spool holds
+   * back).
+   */
+  private snapshotWhenIdle(): void {
+    const { spool, snapshotEveryMs } = this.options;
+    const caughtUp = this.inflight.length === 0 && this.readOffset === this.committed;
+    if (!caughtUp || this.pendingSnapshot || this.snapshotOffset === this.committed) return;
+    const since = this.now() - this.lastSnapshotAt;
+    const filling = spool.usedBytes >= spool.maxBytes / 2;
+    if (since >= snapshotEveryMs || (filling && since >= 1000)) {
+      this.pendingSnapshot = { offset: this.committed, state: this.tracker.snapshot() };
+      this.lastSnapshotAt = this.now();
     }
   }
 
