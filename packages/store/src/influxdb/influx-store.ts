@@ -54,7 +54,7 @@ import { parseInput, parseInputs } from '../validate.js';
 import { latestPerDay, sortDays } from '../versions.js';
 import { anyOf, type RawResults, type Row, rowsOf } from './influxql.js';
 import { type FieldValue, jsonFields, readJsonField } from './json-fields.js';
-import { dayFromRow, dayPoint, epochFromRow, epochPoint, samplePoints } from './points.js';
+import { dayFromRow, dayPoint, epochFromRow, epochPoint, sampleBodies } from './points.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { FOREVER_RP, MEASUREMENTS, type Measurement, RAW_RP, reportedHours, retentionHours } from './schema.js';
 import { nsLiteral, UniqueTime } from './unique-time.js';
@@ -95,6 +95,9 @@ export class InfluxStore implements Store {
     private readonly retry: RetryPolicy,
     private readonly pointsPerWrite: number,
     private readonly timeoutMs: number,
+    /** Base URL for the sample writes, which bypass the client (see writeSamples). */
+    private readonly baseUrl: string,
+    private readonly credentials: { username: string; password: string } | null,
   ) {}
 
   static async open(options: InfluxStoreOptions): Promise<InfluxStore> {
@@ -136,6 +139,8 @@ export class InfluxStore implements Store {
       { ...DEFAULT_RETRY, ...options.retry },
       options.pointsPerWrite ?? 5000,
       timeoutMs,
+      url.href.replace(/\/$/, ''),
+      options.username ? { username: options.username, password: options.password ?? '' } : null,
     );
     await store.setup(options.rawRetention, hours);
     return store;
@@ -409,10 +414,47 @@ export class InfluxStore implements Store {
 
   async writeSamples(input: SampleBatch | readonly SampleBatch[]): Promise<void> {
     const m = MEASUREMENTS.samples;
-    const byPrecision = samplePoints(m.name, normalizeSampleBatches(input));
-    for (const precision of ['ms', 'u'] as const) {
-      if (byPrecision[precision].length > 0) await this.write('write samples', m, byPrecision[precision], precision);
+    const bodies = sampleBodies(m.name, normalizeSampleBatches(input), this.pointsPerWrite);
+    // Two requests in flight, like write(): while InfluxDB takes one, the next is on its way.
+    let previous: Promise<void> = Promise.resolve();
+    for (const { precision, body } of bodies) {
+      const request = withRetry('write samples', this.retry, () => this.postLines(m, body, precision));
+      request.catch(() => undefined); // handled below; this keeps a failure while waiting from being "unhandled"
+      try {
+        await previous;
+      } catch (err) {
+        await request.catch(() => undefined);
+        throw err;
+      }
+      previous = request;
     }
+    await previous;
+  }
+
+  /** POSTs line protocol to /write; failures look like the client's, so the retry policy classifies them alike. */
+  private async postLines(m: Measurement, body: string, precision: 'ms' | 'u'): Promise<void> {
+    const query = new URLSearchParams({ db: this.database, rp: m.rp, precision });
+    if (this.credentials) {
+      query.set('u', this.credentials.username);
+      query.set('p', this.credentials.password);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}/write?${query}`, {
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+      const code = (err as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : (cause?.code ?? 'ECONNRESET');
+      throw Object.assign(new Error(`${(err as Error).message}: ${cause?.message ?? code}`), { code });
+    }
+    if (res.status === 204) return;
+    const text = await res.text();
+    throw Object.assign(new Error(`A ${res.status} ${res.statusText} error occurred: ${text}`), {
+      res: { statusCode: res.status },
+    });
   }
 
   async readSamples(deviceId: string, range: TimeRange): Promise<SampleBatch> {

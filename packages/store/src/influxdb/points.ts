@@ -17,31 +17,6 @@ export function float32Text(x: number): number {
   return x;
 }
 
-/** Sample points grouped by the precision their timestamps need: whole ms, or µs. */
-export function samplePoints(measurement: string, batches: readonly SampleBatch[]): Record<'ms' | 'u', IPoint[]> {
-  const out: Record<'ms' | 'u', IPoint[]> = { ms: [], u: [] };
-  for (const b of batches) {
-    const precision = timePrecision(b.t);
-    const tags = { device: b.deviceId };
-    const g = b.gyro;
-    for (let i = 0; i < b.t.length; i++) {
-      const fields: Record<string, number> = {
-        ax: float32Text(b.ax[i]!),
-        ay: float32Text(b.ay[i]!),
-        az: float32Text(b.az[i]!),
-      };
-      if (g) {
-        fields.gx = float32Text(g.gx[i]!);
-        fields.gy = float32Text(g.gy[i]!);
-        fields.gz = float32Text(g.gz[i]!);
-      }
-      const timestamp = precision === 'ms' ? String(b.t[i]) : String(toMicros(b.t[i]!));
-      out[precision].push({ measurement, tags, fields, timestamp });
-    }
-  }
-  return out;
-}
-
 export function epochPoint(measurement: string, e: PostureEpoch): IPoint {
   return {
     measurement,
@@ -103,4 +78,51 @@ export function dayFromRow(r: Row): NightRecord {
     metrics: readJsonField(r, 'metrics'),
     detail: readJsonField(r, 'detail'),
   });
+}
+
+/** Float32 values as line-protocol text; the same values recur (int16 counts times a few scales), so remember them. */
+const floatTexts = new Map<number, string>();
+function floatText(x: number): string {
+  let text = floatTexts.get(x);
+  if (text === undefined) {
+    if (floatTexts.size >= 500_000) floatTexts.clear();
+    text = String(float32Text(x));
+    floatTexts.set(x, text);
+  }
+  return text;
+}
+
+/**
+ * Sample points as line-protocol request bodies of at most `perBody` lines, grouped by the time precision they need.
+ * Written directly rather than through the client's point objects: encoding is most of the cost of a sample write.
+ * Device ids are validated before (letters, digits, "_", "." and "-" need no escaping in a tag value).
+ */
+export function sampleBodies(
+  measurement: string,
+  batches: readonly SampleBatch[],
+  perBody: number,
+): Array<{ precision: 'ms' | 'u'; body: string }> {
+  const bodies: Array<{ precision: 'ms' | 'u'; body: string }> = [];
+  const open: Record<'ms' | 'u', { lines: string[] }> = { ms: { lines: [] }, u: { lines: [] } };
+  const flush = (precision: 'ms' | 'u') => {
+    const { lines } = open[precision];
+    if (lines.length > 0) bodies.push({ precision, body: lines.join('\n') });
+    open[precision].lines = [];
+  };
+  for (const b of batches) {
+    const precision = timePrecision(b.t);
+    const key = `${measurement},device=${b.deviceId} `;
+    const g = b.gyro;
+    for (let i = 0; i < b.t.length; i++) {
+      let line = `${key}ax=${floatText(b.ax[i]!)},ay=${floatText(b.ay[i]!)},az=${floatText(b.az[i]!)}`;
+      if (g) line += `,gx=${floatText(g.gx[i]!)},gy=${floatText(g.gy[i]!)},gz=${floatText(g.gz[i]!)}`;
+      line += ` ${precision === 'ms' ? b.t[i]! : toMicros(b.t[i]!)}`;
+      const { lines } = open[precision];
+      lines.push(line);
+      if (lines.length >= perBody) flush(precision);
+    }
+  }
+  flush('ms');
+  flush('u');
+  return bodies;
 }
