@@ -180,7 +180,8 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
   }
 }
 
-function storeConfig(config: SystemConfig): StoreConfig {
+/** The store the settings name (`--store` and its connection settings). */
+export function storeConfig(config: ConfigOf<typeof storeSettings>): StoreConfig {
   if (config.store === 'duckdb') return { kind: 'duckdb', path: config.duckdbPath };
   return {
     kind: 'influxdb',

@@ -432,7 +432,7 @@ export class InfluxStore implements Store {
   }
 
   /** POSTs line protocol to /write; failures look like the client's, so the retry policy classifies them alike. */
-  private async postLines(m: Measurement, body: string, precision: 'ms' | 'u'): Promise<void> {
+  private async postLines(m: Measurement, body: Uint8Array, precision: 'ms' | 'u'): Promise<void> {
     const query = new URLSearchParams({ db: this.database, rp: m.rp, precision });
     if (this.credentials) {
       query.set('u', this.credentials.username);
