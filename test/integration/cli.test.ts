@@ -10,7 +10,7 @@ test('every command has --help', () => {
   expect(top.status).toBe(0);
   expect(top.stdout).toMatch(/start/);
   expect(top.stdout).toMatch(/simulate/);
-  for (const command of ['start', 'simulate', 'link']) {
+  for (const command of ['start', 'simulate', 'generate', 'link']) {
     const help = runCli([command, '--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(new RegExp(`Usage: restpose ${command}`));
@@ -95,7 +95,7 @@ test('start serves the API with a fresh admin token and stops cleanly on SIGINT,
 
 test('docs/configuration.md documents every setting of every command', () => {
   const docs = readFileSync(join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
-  for (const command of ['start', 'ingest', 'api', 'simulate', 'link']) {
+  for (const command of ['start', 'ingest', 'api', 'simulate', 'generate', 'link', 'analyze', 'validate']) {
     const help = runCli([command, '--help']).stdout;
     // Help text wraps, so "env" and the variable name may be on different lines.
     const variables = [...help.matchAll(/env\s+(RESTPOSE_[A-Z0-9_]+)/g)].map((m) => m[1]!);

@@ -20,7 +20,15 @@ export function rollDeg(x: number, z: number): number {
 
 /** Angle between the spine (y) and vertical, 0-180, independent of the direction of lean. */
 export function tiltFromVerticalDeg(x: number, y: number, z: number): number {
-  const norm = Math.hypot(x, y, z);
+  const norm = Math.sqrt(x * x + y * y + z * z);
   if (norm === 0) return Number.NaN;
   return Math.acos(Math.max(-1, Math.min(1, y / norm))) * DEG;
+}
+
+/** Angle between two 3-vectors, degrees. */
+export function angleBetweenDeg(a: readonly number[], b: readonly number[]): number {
+  const d = a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
+  const n =
+    Math.sqrt(a[0]! * a[0]! + a[1]! * a[1]! + a[2]! * a[2]!) * Math.sqrt(b[0]! * b[0]! + b[1]! * b[1]! + b[2]! * b[2]!);
+  return n === 0 ? Number.NaN : Math.acos(Math.max(-1, Math.min(1, d / n))) * DEG;
 }

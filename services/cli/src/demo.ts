@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashSecret, newSecret } from '@restpose/protocol';
-import { MqttDevice } from '@restpose/simulator';
+import { createPerson, DeviceFleet } from '@restpose/simulator';
 import type { Store } from '@restpose/store';
 
 export interface DeviceCredential {
@@ -62,20 +62,31 @@ export interface DemoFleetOptions {
   seed: number;
 }
 
-export async function startDemoFleet(options: DemoFleetOptions): Promise<MqttDevice[]> {
-  const devices = options.credentials.map(
-    (c, i) =>
-      new MqttDevice({
-        deviceId: c.deviceId,
-        password: c.password,
-        brokerUrl: options.brokerUrl,
-        seed: options.seed + i,
-        rateHz: options.rateHz,
-        batchSeconds: 1,
-        speed: options.speed,
-        startMs: Math.floor((options.now - options.backfillMs) / 1000) * 1000,
-      }),
-  );
-  await Promise.all(devices.map((d) => d.start()));
-  return devices;
+/** Local times the demo subjects are at when the demo starts: one asleep, one just up, one going to bed. */
+const DEMO_LOCAL_MINUTES = [3 * 60, 7 * 60 + 30, 23 * 60 + 15];
+
+/** The UTC offset (whole minutes, -12 h to +12 h) that makes `now` read `localMinutes` after midnight. */
+export function offsetForLocalTime(now: number, localMinutes: number): number {
+  const utcMinutes = Math.floor(now / 60_000) % 1440;
+  return ((((localMinutes - utcMinutes) % 1440) + 1440 + 720) % 1440) - 720;
+}
+
+/** Demo subjects live in different time zones, so a newcomer sees a night, a morning and an evening at once. */
+export async function startDemoFleet(options: DemoFleetOptions): Promise<DeviceFleet> {
+  const fleet = new DeviceFleet({
+    brokerUrl: options.brokerUrl,
+    seed: options.seed,
+    devices: options.credentials.map((c, i) => {
+      const seed = options.seed + i;
+      const local = DEMO_LOCAL_MINUTES[i % DEMO_LOCAL_MINUTES.length]!;
+      const person = createPerson(seed, { utcOffsetMinutes: offsetForLocalTime(options.now, local) });
+      return { deviceId: c.deviceId, password: c.password, seed, person };
+    }),
+    rateHz: options.rateHz,
+    speed: options.speed,
+    startMs: Math.floor((options.now - options.backfillMs) / 1000) * 1000,
+    signal: 'physical',
+  });
+  await fleet.start();
+  return fleet;
 }

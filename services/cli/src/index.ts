@@ -1,2 +1,3 @@
+export * from './analysis/output.js';
 export * from './settings.js';
 export * from './system.js';

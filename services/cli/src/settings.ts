@@ -250,6 +250,13 @@ export const ingestSettings = {
     default: '300',
     schema: wholeNumber('seconds from 1', 1, 86_400),
   },
+  nightCutoffMinutes: {
+    flag: 'night-cutoff-minutes',
+    env: 'RESTPOSE_NIGHT_CUTOFF_MINUTES',
+    describe: 'a device silent this long while in bed has its night computed without a confirmed final rise',
+    default: '120',
+    schema: wholeNumber('minutes from 30 to 1440', 30, 1440),
+  },
   metricsHost: {
     flag: 'metrics-host',
     env: 'RESTPOSE_METRICS_HOST',

@@ -11,7 +11,7 @@ import {
   startOpsServer,
 } from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
-import type { MqttDevice } from '@restpose/simulator';
+import type { DeviceFleet } from '@restpose/simulator';
 import { openStore, type Store, type StoreConfig, StoreError } from '@restpose/store';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -106,6 +106,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
         protocolVersion: broker ? 4 : 5,
         sessionExpirySeconds: config.mqttSessionExpiry,
         epochSeconds: config.epochSeconds,
+        nightCutoffMinutes: config.nightCutoffMinutes,
         store,
         logger,
         metrics,
@@ -148,7 +149,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     if (config.demoDevices > 0) {
       demoCredentials = await provisionDemo(store, config.demoDevices, now);
       saveCredentials(config.dataDir, demoCredentials);
-      const fleet: MqttDevice[] = await startDemoFleet({
+      const fleet: DeviceFleet = await startDemoFleet({
         brokerUrl: brokerUrl!,
         credentials: demoCredentials,
         rateHz: 50,
@@ -159,7 +160,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       });
       // Devices stop first, so everything they sent is acknowledged before ingest and the store go.
       stops.push(async () => {
-        await Promise.all(fleet.map((d) => d.stop()));
+        await fleet.stop();
       });
     }
 

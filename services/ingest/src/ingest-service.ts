@@ -15,6 +15,7 @@ import { judgePublish } from './judge.js';
 import { LiveAnalysis } from './live-analysis.js';
 import { IngestMetrics } from './metrics.js';
 import { type Delivery, MqttConsumer } from './mqtt-consumer.js';
+import { NightFinalizer } from './night-finalizer.js';
 import { RegistryCache } from './registry-cache.js';
 import { RejectionBudget } from './rejection-budget.js';
 import { encodeBatchRecord, encodeDeadLetterRecord } from './spool/records.js';
@@ -49,6 +50,8 @@ export interface IngestOptions {
   writeConcurrency?: number;
   /** Live analysis epoch length; 0 turns live analysis off. */
   epochSeconds: number;
+  /** A device silent this long with a bed period open has its night computed anyway (minutes, default 120). */
+  nightCutoffMinutes?: number;
   /** Refusals kept as dead letters (and answered on the errors topic) per device per hour. */
   deadLettersPerHour?: number;
   limits?: Partial<HealthLimits>;
@@ -92,6 +95,9 @@ export class IngestService {
   readonly metrics: IngestMetrics;
   private spool: Spool | null = null;
   private writer: StoreWriter | null = null;
+  private analysis: LiveAnalysis | null = null;
+  private finalizer: NightFinalizer | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
   private consumer: MqttConsumer | null = null;
   private readonly registry: RegistryCache;
   private readonly budget: RejectionBudget;
@@ -126,11 +132,35 @@ export class IngestService {
     }
     spool.onError((err) => this.log.fatal({ err }, 'spool write failed; no batch is acknowledged until restart'));
     this.metrics.spoolLimitBytes.set(spool.maxBytes);
+    if (o.epochSeconds > 0) {
+      this.analysis = new LiveAnalysis({
+        epochSeconds: o.epochSeconds,
+        idleCutoffMs: (o.nightCutoffMinutes ?? 120) * 60_000,
+      });
+      this.finalizer = new NightFinalizer({
+        store: o.store,
+        registry: this.registry,
+        epochSeconds: o.epochSeconds,
+        dir: o.spoolDir,
+        logger: o.logger,
+        metrics: this.metrics,
+        now: this.now,
+      });
+      this.finalizer.start();
+      const analysis = this.analysis;
+      const finalizer = this.finalizer;
+      this.idleTimer = setInterval(() => {
+        for (const { deviceId, period } of analysis.idle(this.now())) {
+          finalizer.schedule(deviceId, period.start, period.end, 50);
+        }
+      }, 60_000);
+      this.idleTimer.unref();
+    }
     this.writer = new StoreWriter({
       spool,
       store: o.store,
       registry: this.registry,
-      analysis: o.epochSeconds > 0 ? new LiveAnalysis({ epochSeconds: o.epochSeconds }) : null,
+      analysis: this.analysis,
       metrics: this.metrics,
       logger: o.logger,
       roundSamples: o.roundSamples ?? 20_000,
@@ -141,6 +171,7 @@ export class IngestService {
       snapshotEveryMs: 10_000,
       checkpointEveryMs: 250,
       onRefused: (deviceId, rejection) => this.answer(deviceId, rejection),
+      onBedPeriod: (deviceId, period, rateHz) => this.finalizer?.schedule(deviceId, period.start, period.end, rateHz),
       now: this.now,
     });
     this.writer.start();
@@ -334,6 +365,8 @@ export class IngestService {
     await this.consumer?.stop();
     this.consumer = null;
     await this.writer?.stop(drainMs);
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    await this.finalizer?.stop();
     await this.spool?.close();
     this.spool = null;
   }

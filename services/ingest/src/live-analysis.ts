@@ -1,7 +1,11 @@
 // Live posture analysis on each device's stream, fed by the drain in spool order with the corrected timestamps.
-// One analyzer per device; it is pure (what it completes depends only on the samples pushed), and the drain turns
-// what it completes into records and writes them in the same round as the samples they came from.
-import { EpochAccumulator, type EpochSummary } from '@restpose/signal';
+// Per device: the analysis engine in its bounded-memory epochs-only mode (epochs come back at most one epoch late)
+// and a bed-period tracker on those epochs. When a final rise is confirmed (or the device has been silent past the
+// cut-off with a period open) the period is handed to the finalizer, which computes the night and, later, the
+// morning from the stored samples: keeping hours of one-second summaries for every device in memory is what the
+// engine does for one recording, not what a service holding thousands of devices can afford.
+import type { Mat3 } from '@restpose/signal';
+import { type AnalyzedEpoch, type BedPeriod, BedPeriodTracker, IDENTITY, StreamingAnalyzer } from '@restpose/signal';
 
 export interface AnalysisBatch {
   t0: number;
@@ -9,21 +13,80 @@ export interface AnalysisBatch {
   ax: Float32Array;
   ay: Float32Array;
   az: Float32Array;
+  gyro?: { gx: Float32Array; gy: Float32Array; gz: Float32Array };
+}
+
+export interface LiveOutput {
+  epochs: AnalyzedEpoch[];
+  /** Bed periods whose final rise this batch confirmed. */
+  periods: BedPeriod[];
+}
+
+export interface LiveAnalysisOptions {
+  epochSeconds: number;
+  /** A device silent this long with a bed period open has the period closed at its last lying epoch. */
+  idleCutoffMs: number;
+}
+
+interface DeviceAnalysis {
+  analyzer: StreamingAnalyzer;
+  beds: BedPeriodTracker;
+  lastDataAt: number;
 }
 
 export class LiveAnalysis {
-  // MERGE(signal, issue 4): the streaming analyzer (nights and mornings too) replaces the epoch accumulator here.
-  private readonly analyzers = new Map<string, EpochAccumulator>();
+  private readonly devices = new Map<string, DeviceAnalysis>();
 
-  constructor(private readonly options: { epochSeconds: number }) {}
+  constructor(private readonly options: LiveAnalysisOptions) {}
 
-  /** Pushes a device's next batch; returns the epochs it completed. */
-  push(deviceId: string, batch: AnalysisBatch): EpochSummary[] {
-    let analyzer = this.analyzers.get(deviceId);
-    if (!analyzer) {
-      analyzer = new EpochAccumulator({ epochSeconds: this.options.epochSeconds });
-      this.analyzers.set(deviceId, analyzer);
+  /** Pushes a device's next batch; `mounting` (device to body, row-major) applies from the device's first batch. */
+  push(deviceId: string, batch: AnalysisBatch, mounting: Mat3 | null, receivedAt: number): LiveOutput {
+    let d = this.devices.get(deviceId);
+    if (!d) {
+      d = {
+        analyzer: new StreamingAnalyzer({
+          originMs: 0, // epochs on UTC multiples of their length
+          epochSeconds: this.options.epochSeconds,
+          mounting: mounting ?? IDENTITY,
+          epochsOnlyKeepSeconds: 2 * this.options.epochSeconds,
+        }),
+        beds: new BedPeriodTracker(),
+        lastDataAt: receivedAt,
+      };
+      this.devices.set(deviceId, d);
     }
-    return analyzer.push(batch.t0, 1000 / batch.intervalMs, batch.ax, batch.ay, batch.az);
+    d.lastDataAt = receivedAt;
+    const { epochs } = d.analyzer.push({
+      t0: batch.t0,
+      rateHz: 1000 / batch.intervalMs,
+      ax: batch.ax,
+      ay: batch.ay,
+      az: batch.az,
+      ...batch.gyro,
+    });
+    const periods: BedPeriod[] = [];
+    for (const e of epochs) {
+      const p = d.beds.push(e);
+      if (p) periods.push(p);
+    }
+    return { epochs, periods };
+  }
+
+  /** Closes the bed periods of devices silent past the cut-off; forgets devices silent for a day. */
+  idle(now: number): Array<{ deviceId: string; period: BedPeriod }> {
+    const closed: Array<{ deviceId: string; period: BedPeriod }> = [];
+    for (const [deviceId, d] of this.devices) {
+      const silent = now - d.lastDataAt;
+      if (silent >= this.options.idleCutoffMs && !Number.isNaN(d.beds.openSince)) {
+        const period = d.beds.flush();
+        if (period) closed.push({ deviceId, period });
+      }
+      if (silent >= 24 * 3_600_000) this.devices.delete(deviceId);
+    }
+    return closed;
+  }
+
+  get deviceCount(): number {
+    return this.devices.size;
   }
 }

@@ -32,6 +32,8 @@ export class IngestMetrics {
   readonly missingBatches = this.counter('seq_gap_batches_total', 'batch numbers skipped when a newer batch arrived');
   readonly lateBatches = this.counter('late_batches_total', 'batches that arrived after a newer one (filling a gap)');
   readonly epochs = this.counter('epochs_total', 'posture epochs written by the live analysis');
+  readonly nights = this.counter('nights_total', 'nights computed when a final rise was confirmed');
+  readonly mornings = this.counter('mornings_total', 'mornings computed once their reference hours were over');
   readonly storeErrors = this.counter('store_errors_total', 'failed store writes (each is retried)');
   readonly storeWriteSeconds = new Histogram({
     name: 'restpose_ingest_store_write_seconds',

@@ -55,6 +55,11 @@ export class RegistryCache {
     return this.devices.get(id) ?? null;
   }
 
+  /** The device as last read, without asking the store (undefined when not read yet). */
+  cached(id: string): Device | undefined {
+    return this.devices.get(id);
+  }
+
   /** Whether a batch received at `receivedAt` came from a registered device not revoked by then. */
   async accepts(id: string, receivedAt: number): Promise<boolean> {
     const device = await this.device(id);

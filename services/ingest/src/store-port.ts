@@ -3,5 +3,12 @@ import type { Store } from '@restpose/store';
 
 export type IngestStore = Pick<
   Store,
-  'writeSamples' | 'readSamples' | 'writeEpochs' | 'writeDeadLetter' | 'listDevices' | 'assignmentsForDevice'
+  | 'writeSamples'
+  | 'readSamples'
+  | 'writeEpochs'
+  | 'writeNights'
+  | 'writeMornings'
+  | 'writeDeadLetter'
+  | 'listDevices'
+  | 'assignmentsForDevice'
 >;

@@ -11,7 +11,7 @@ import {
   type Rejection,
   TOPIC_ROOT,
 } from '@restpose/protocol';
-import type { EpochSummary } from '@restpose/signal';
+import type { AnalyzedEpoch, BedPeriod, Mat3 } from '@restpose/signal';
 import { type SampleBatch, StoreConflictError, StoreInputError, StoreRequestError, subjectAt } from '@restpose/store';
 import type { Logger } from 'pino';
 import type { LiveAnalysis } from './live-analysis.js';
@@ -40,6 +40,8 @@ export interface StoreWriterOptions {
   backoff: { initialMs: number; maxMs: number };
   snapshotEveryMs: number;
   checkpointEveryMs: number;
+  /** Called once the data that confirmed a device's final rise is stored. */
+  onBedPeriod?(deviceId: string, period: BedPeriod, rateHz: number): void;
   /** Called for a batch refused at the drain (its device is unknown or revoked). */
   onRefused?(deviceId: string, rejection: Rejection): void;
   now?: () => number;
@@ -58,7 +60,9 @@ interface Round {
   batches: StoredBatch[];
   samples: number;
   deadLetters: DeadLetter[];
-  analyzed: Array<{ deviceId: string; summary: EpochSummary }>;
+  analyzed: Array<{ deviceId: string; epoch: AnalyzedEpoch }>;
+  /** Bed periods this round's data closed: their nights are computed once the round is stored. */
+  periods: Array<{ deviceId: string; period: BedPeriod; rateHz: number }>;
   /** Letters already in the store (a retried round does not write them twice). */
   lettersWritten: Set<string>;
   oldestReceivedAt: number;
@@ -226,13 +230,14 @@ export class StoreWriter {
 
   /** Turns the next spooled records into a round; pure apart from reading the spool. */
   private buildRound(): Round {
-    const { spool, metrics, analysis, roundSamples } = this.options;
+    const { spool, metrics, analysis, registry, roundSamples } = this.options;
     const round: Round = {
       end: this.readOffset,
       batches: [],
       samples: 0,
       deadLetters: [],
       analyzed: [],
+      periods: [],
       lettersWritten: new Set(),
       oldestReceivedAt: Number.POSITIVE_INFINITY,
       snapshot: null,
@@ -276,9 +281,15 @@ export class StoreWriter {
       });
       round.samples += n;
       if (analysis) {
-        for (const summary of analysis.push(record.deviceId, { ...b, intervalMs: tracked.intervalMs })) {
-          round.analyzed.push({ deviceId: record.deviceId, summary });
-        }
+        const mounting = (registry.cached(record.deviceId)?.mounting?.deviceToBody as Mat3 | undefined) ?? null;
+        const out = analysis.push(
+          record.deviceId,
+          { ...b, intervalMs: tracked.intervalMs },
+          mounting,
+          record.receivedAt,
+        );
+        for (const epoch of out.epochs) round.analyzed.push({ deviceId: record.deviceId, epoch });
+        for (const period of out.periods) round.periods.push({ deviceId: record.deviceId, period, rateHz: b.rateHz });
       }
       if (round.samples >= roundSamples) break;
     }
@@ -341,6 +352,7 @@ export class StoreWriter {
     metrics.storedBatches.inc(stored.batches);
     metrics.storedSamples.inc(stored.samples);
     for (const b of round.batches) metrics.receiveToStoredSeconds.observe((now - b.receivedAt) / 1000);
+    for (const p of round.periods) this.options.onBedPeriod?.(p.deviceId, p.period, p.rateHz);
     round.done = true;
     this.commit();
     this.wake();
@@ -421,7 +433,7 @@ export class StoreWriter {
 
   private async epochsOf(round: Round): Promise<PostureEpoch[]> {
     const epochs: PostureEpoch[] = [];
-    for (const { deviceId, summary: s } of round.analyzed) {
+    for (const { deviceId, epoch: s } of round.analyzed) {
       const subjectId = subjectAt(await this.options.registry.assignmentsFor(deviceId), s.start);
       if (!subjectId) continue; // raw samples are kept; epochs need a subject
       epochs.push({

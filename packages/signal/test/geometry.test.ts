@@ -1,0 +1,97 @@
+import {
+  angleRule,
+  applyMat3,
+  EPOCH_FEATURE_COUNT,
+  frontalDeg,
+  IDENTITY,
+  mountingFromAxes,
+  POSTURE_LABELS,
+  PostureHysteresis,
+  parseAxisMap,
+  postureFromGravity,
+  rollDeg,
+  rotationDistanceDeg,
+  sagittalDeg,
+} from '../src/index.js';
+import { lyingG, uprightG } from './synth.js';
+
+const s = Math.SQRT1_2;
+
+test('angles follow the DESIGN.md body-frame conventions', () => {
+  expect(sagittalDeg(0, 1)).toBeCloseTo(0);
+  expect(sagittalDeg(-s, s)).toBeCloseTo(45); // flexed forward 45 degrees
+  expect(frontalDeg(s, -s)).toBeCloseTo(45); // bent to the right
+  expect(rollDeg(1, 0)).toBeCloseTo(0); // supine
+  expect(rollDeg(0, 1)).toBeCloseTo(90); // left side
+  expect(rollDeg(0, -1)).toBeCloseTo(-90); // right side
+  expect(Math.abs(rollDeg(-1, 0))).toBeCloseTo(180); // prone
+  const [x, y, z] = uprightG(30, -10);
+  expect(sagittalDeg(x, y)).toBeCloseTo(30);
+  expect(frontalDeg(y, z)).toBeCloseTo(-10);
+});
+
+test('an axis map names, for each body axis, the signed device axis along it', () => {
+  // A phone worn with its +x up the spine, -y forward, z to the right.
+  const m = parseAxisMap('-y,x,z');
+  expect(applyMat3(m, 1, 0, 0)).toEqual([0, 1, 0]); // device +x reads as superior
+  expect(applyMat3(m, 0, -1, 0)).toEqual([1, 0, 0]); // device -y reads as anterior
+  expect(parseAxisMap('x, y, z')).toEqual(IDENTITY);
+  expect(() => parseAxisMap('y,x,z')).toThrow(/mirrors/);
+  expect(() => parseAxisMap('x,x,z')).toThrow(/used twice/);
+  expect(() => parseAxisMap('x,y')).toThrow(/three/);
+  expect(() => parseAxisMap('x,y,w')).toThrow(/"w"/);
+});
+
+test('a mounting built from superior and anterior directions is a proper rotation mapping them to y and x', () => {
+  const m = mountingFromAxes([0.2, 0.95, 0.1], [0.9, -0.1, 0.4]);
+  const sup = [0.2, 0.95, 0.1].map((v) => v / Math.hypot(0.2, 0.95, 0.1));
+  const b = applyMat3(m, sup[0]!, sup[1]!, sup[2]!);
+  expect(b[1]).toBeCloseTo(1);
+  expect(rotationDistanceDeg(m, m)).toBeCloseTo(0);
+  expect(rotationDistanceDeg(IDENTITY, parseAxisMap('-y,x,z'))).toBeCloseTo(90);
+});
+
+test.each([
+  ['standing', uprightG(0), 'upright'],
+  ['bending forward 40 degrees', uprightG(40), 'upright'],
+  ['reclined sitting, 50 degrees back (threshold 60)', uprightG(-50), 'upright'],
+  ['bending 45 degrees to the right', uprightG(0, 45), 'upright'],
+  ['propped up on pillows, trunk 25 degrees above horizontal', lyingG(0, 25), 'supine'],
+  ['prone', lyingG(180), 'prone'],
+  ['left side', lyingG(90), 'left'],
+  ['right side', lyingG(-90), 'right'],
+  ['three-quarter, roll 40: nearer supine', lyingG(40), 'supine'],
+  ['three-quarter, roll 50: nearer left', lyingG(50), 'left'],
+  ['three-quarter, roll -140: nearer prone', lyingG(-140), 'prone'],
+] as const)('%s is %s', (_name, g, posture) => {
+  expect(postureFromGravity(...g)).toBe(posture);
+});
+
+test('the rule model gives one probability row per epoch, summing to 1', () => {
+  const feats = new Float32Array(2 * EPOCH_FEATURE_COUNT);
+  feats.set(uprightG(0), 0);
+  feats.set(lyingG(90), EPOCH_FEATURE_COUNT);
+  const p = angleRule.predict(feats, 2);
+  expect(p).toHaveLength(2 * POSTURE_LABELS.length);
+  expect(p[0]).toBeGreaterThan(0.99);
+  expect(p[5 + POSTURE_LABELS.indexOf('left')]).toBeGreaterThan(0.9);
+  expect(p.slice(0, 5).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+});
+
+test('hysteresis holds a label near a sector boundary and lets go once clearly past it', () => {
+  const h = new PostureHysteresis(0.3);
+  const row = (roll: number) => {
+    const p = new Float32Array(5);
+    const feats = new Float32Array(EPOCH_FEATURE_COUNT);
+    feats.set(lyingG(roll), 0);
+    p.set(angleRule.predict(feats, 1));
+    return POSTURE_LABELS[h.step(p, 0)];
+  };
+  expect(row(30)).toBe('supine');
+  expect(row(47)).toBe('supine'); // past the 45-degree boundary, within the margin
+  expect(row(43)).toBe('supine');
+  expect(row(49)).toBe('supine');
+  expect(row(55)).toBe('left'); // clearly past it
+  expect(row(43)).toBe('left'); // and now held on the other side
+  expect(row(35)).toBe('supine');
+});
