@@ -6,6 +6,7 @@ import { type RunningInfluxd, type RunningMosquitto, startInfluxd, startMosquitt
 import { MosquittoAccess } from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
 import { InfluxStore } from '@restpose/store';
+import { REPO_ROOT } from './cli.js';
 import type { FleetDevice } from './fleet.js';
 
 export const INGEST_USER = 'restpose-ingest';

@@ -3,7 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import { buildApi, type ComponentHealth } from '@restpose/api';
 import {
+  type DeviceAccess,
   type EmbeddedBroker,
+  embeddedDeviceAccess,
   IngestMetrics,
   IngestService,
   type OpsServer,
@@ -42,6 +44,8 @@ export interface RunningSystem {
   /** The ingest /metrics and /healthz server, when ingest runs here. */
   metricsUrl: string | null;
   broker: EmbeddedBroker | null;
+  /** Revokes (and provisions) devices on the embedded broker; null with an external broker (MosquittoAccess). */
+  deviceAccess: DeviceAccess | null;
   ingest: IngestService | null;
   adminToken: string;
   demoCredentials: DeviceCredential[];
@@ -170,6 +174,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       brokerUrl: brokerUrl ?? null,
       metricsUrl,
       broker,
+      deviceAccess: broker ? embeddedDeviceAccess(broker) : null,
       ingest,
       adminToken,
       demoCredentials,

@@ -1,3 +1,4 @@
+export * from './device-access.js';
 export * from './embedded-broker.js';
 export * from './ingest-service.js';
 export { IngestMetrics } from './metrics.js';

@@ -8,6 +8,7 @@
 // is provisioned when its secret is known (at registration) and revocation needs no secret. Deleting a plugin client
 // disconnects it at once.
 import { type Device, isValidDeviceId, TOPIC_ROOT } from '@restpose/protocol';
+import type { DeviceAccess } from '../device-access.js';
 import { DynsecAdmin, type DynsecAdminOptions, type DynsecCommand } from './dynsec-admin.js';
 
 export const INGEST_ROLE = 'restpose-ingest';
@@ -16,13 +17,6 @@ const deviceRole = (id: string) => `${DEVICE_ROLE_PREFIX}${id}`;
 
 const EXISTS = [/already exists/i];
 const MISSING = [/not found/i];
-
-/** Revokes (and provisions) a device's broker access; implemented for Mosquitto here and by the embedded broker. */
-export interface DeviceAccess {
-  provisionDevice(deviceId: string, secret: string): Promise<void>;
-  /** The device is disconnected and refused from now on. */
-  revokeDevice(deviceId: string): Promise<void>;
-}
 
 function checkId(deviceId: string): void {
   if (!isValidDeviceId(deviceId)) throw new Error(`device id ${JSON.stringify(deviceId)}: not a valid device id`);
