@@ -84,10 +84,11 @@ export class StreamingAnalyzer {
     if (!Number.isInteger(options.epochSeconds) || options.epochSeconds < 1) {
       throw new Error('epochSeconds: expected a whole number of seconds from 1');
     }
+    // Non-wear looks at whole minutes and an epoch at its own length, both behind the newest tick.
     this.keepSeconds =
       options.epochsOnlyKeepSeconds === undefined
         ? null
-        : Math.max(120, 2 * options.epochSeconds, Math.ceil(options.epochsOnlyKeepSeconds));
+        : Math.max(90, 2 * options.epochSeconds, Math.ceil(options.epochsOnlyKeepSeconds));
     this.epochS = options.epochSeconds;
     this.model = options.model ?? angleRule;
     this.minCoverage = options.minCoverage ?? 0.5;
@@ -97,7 +98,7 @@ export class StreamingAnalyzer {
   private reset(): void {
     const o = this.options;
     this.acc = new TickAccumulator(o.originMs, o.mounting, o.calibration ?? NO_CALIBRATION, {
-      capacitySeconds: this.keepSeconds !== null ? this.keepSeconds * 2 : o.expectedSeconds,
+      capacitySeconds: this.keepSeconds !== null ? this.keepSeconds + EPOCHS_ONLY_SLACK + 2 : o.expectedSeconds,
     });
     this.hysteresis = new PostureHysteresis(o.hysteresisMargin);
     this.ruleHysteresis = new PostureHysteresis(o.hysteresisMargin);
@@ -253,11 +254,11 @@ export class StreamingAnalyzer {
     return computeMorning(this.acc.table, rise, nextBedStart, this.options.morning);
   }
 
-  /** Epochs-only mode: ticks older than the kept history are dropped, in steps of that history. */
+  /** Epochs-only mode: ticks older than the kept history are dropped, a few dozen at a time. */
   private trimEpochsOnly(): void {
     const table = this.acc.table;
     const keep = this.keepSeconds!;
-    if (table.length > 2 * keep) table.dropBefore(table.end - keep);
+    if (table.length > keep + EPOCHS_ONLY_SLACK) table.dropBefore(table.end - keep);
     this.nonWear = []; // only nights use the list
   }
 
@@ -277,6 +278,9 @@ export class StreamingAnalyzer {
     this.nightStarts = this.nightStarts.filter((st) => st >= keepFrom);
   }
 }
+
+/** Epochs-only mode lets this many ticks beyond the kept history accumulate before dropping (each drop copies). */
+const EPOCHS_ONLY_SLACK = 30;
 
 /** Longer silences end every open night and morning and restart the analysis. */
 const MAX_BRIDGED_GAP_MS = 6 * 3_600_000;

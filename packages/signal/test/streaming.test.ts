@@ -114,7 +114,7 @@ test('epochs-only mode gives the same epochs in bounded memory, and no nights or
     originMs: rec.t[0]!,
     epochSeconds: 30,
     mounting: IDENTITY,
-    epochsOnlyKeepSeconds: 120,
+    epochsOnlyKeepSeconds: 60,
   });
   const fullEpochs = [];
   const leanEpochs = [];
@@ -139,6 +139,6 @@ test('epochs-only mode gives the same epochs in bounded memory, and no nights or
     fullEpochs.map((e) => [e.start, e.posture, e.confidence]),
   );
   expect(leanNights).toBe(0);
-  expect(mostTicks).toBeLessThanOrEqual(2 * 120 + 60);
+  expect(mostTicks).toBeLessThanOrEqual(90 + 30 + 60);
   expect(full.retained.ticks).toBeGreaterThan(10 * mostTicks);
 });

@@ -96,15 +96,14 @@ const FIELD_PREFIXES = ['ax=', ',ay=', ',az=', ',gx=', ',gy=', ',gz='].map((f) =
 
 /** A growing byte buffer for one request body: no string per line, so encoding leaves almost no garbage. */
 class BodyWriter {
-  private buf: Buffer;
+  private buf: Buffer | null = null;
   private pos = 0;
   lines = 0;
 
-  constructor(private readonly capacity: number) {
-    this.buf = Buffer.allocUnsafe(capacity);
-  }
+  constructor(private readonly capacity: number) {}
 
   private reserve(n: number): void {
+    if (!this.buf) this.buf = Buffer.allocUnsafe(Math.max(this.capacity, n));
     if (this.pos + n <= this.buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
@@ -113,24 +112,25 @@ class BodyWriter {
 
   bytes(b: Buffer): void {
     this.reserve(b.length);
+    const buf = this.buf!;
     // Byte by byte: these are a few bytes each, where copy()'s call overhead dominates.
-    for (let i = 0; i < b.length; i++) this.buf[this.pos++] = b[i]!;
+    for (let i = 0; i < b.length; i++) buf[this.pos++] = b[i]!;
   }
 
   /** A non-negative integer in decimal. */
   integer(n: number): void {
     this.reserve(20);
-    this.pos += this.buf.write(String(n), this.pos, 'latin1');
+    this.pos += this.buf!.write(String(n), this.pos, 'latin1');
   }
 
   byte(c: number): void {
     this.reserve(1);
-    this.buf[this.pos++] = c;
+    this.buf![this.pos++] = c;
   }
 
   take(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.capacity);
+    const out = this.buf!.subarray(0, this.pos);
+    this.buf = null;
     this.pos = 0;
     this.lines = 0;
     return out;
