@@ -2,6 +2,8 @@
 // limits raised as in infra/mosquitto/mosquitto.conf) and real influxd, with devices provisioned in both the broker
 // and the registry.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type RunningInfluxd, type RunningMosquitto, startInfluxd, startMosquitto } from '@restpose/harness';
 import { MosquittoAccess } from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
@@ -13,12 +15,14 @@ export const INGEST_USER = 'restpose-ingest';
 export const INGEST_PASSWORD = 'ingest-password-for-tests';
 const ADMIN = { adminUsername: 'admin', adminPassword: 'admin-password-for-tests' };
 
-/** The queue settings of infra/mosquitto/mosquitto.conf that keep a paused consumer's batches. */
-export const MOSQUITTO_QUEUE_CONFIG = [
-  'max_queued_messages 1000000',
-  'max_queued_bytes 0',
-  'max_inflight_messages 1000',
-];
+/** The production broker's queue and session settings (infra/mosquitto/mosquitto.conf), used as they are. */
+export const MOSQUITTO_QUEUE_CONFIG = readFileSync(join(REPO_ROOT, 'infra/mosquitto/mosquitto.conf'), 'utf8')
+  .split('\n')
+  .filter((line) =>
+    /^(max_queued_messages|max_queued_bytes|max_inflight_messages|max_packet_size|persistent_client_expiration) /.test(
+      line,
+    ),
+  );
 
 export interface IngestStack {
   mosquitto: RunningMosquitto;
