@@ -11,6 +11,7 @@ import {
   sharedFilter,
 } from '@restpose/protocol';
 import type { Logger } from 'pino';
+import type { RefusedPublish } from './embedded-broker.js';
 import { judgePublish } from './judge.js';
 import { LiveAnalysis } from './live-analysis.js';
 import { IngestMetrics } from './metrics.js';
@@ -86,6 +87,15 @@ export interface IngestHealth {
   storeLagSeconds: number;
 }
 
+interface Refusal {
+  receivedAt: number;
+  deviceId: string | null;
+  clientId: string | null;
+  topic: string;
+  payload: Buffer;
+  rejection: Rejection;
+}
+
 interface Held {
   delivery: Delivery;
   receivedAt: number;
@@ -150,8 +160,8 @@ export class IngestService {
       const analysis = this.analysis;
       const finalizer = this.finalizer;
       this.idleTimer = setInterval(() => {
-        for (const { deviceId, period } of analysis.idle(this.now())) {
-          finalizer.schedule(deviceId, period.start, period.end, 50);
+        for (const { deviceId, period, rateHz } of analysis.idle(this.now())) {
+          finalizer.schedule(deviceId, period.start, period.end, rateHz);
         }
       }, 60_000);
       this.idleTimer.unref();
@@ -218,30 +228,41 @@ export class IngestService {
       this.metrics.deviceLastSeen.set({ device: verdict.deviceId }, receivedAt / 1000);
       return true;
     }
-    const { deviceId, rejection } = verdict;
+    return this.refuse(
+      { receivedAt, deviceId: verdict.deviceId, clientId: null, topic, payload, rejection: verdict.rejection },
+      delivery.ack,
+    );
+  }
+
+  /**
+   * Counts a refusal and, within the device's budget, spools it as a dead letter (acknowledging the publish once
+   * that is durable) and answers it on the device's errors topic. False when the spool has no room.
+   */
+  private refuse(refusal: Refusal, ack: () => void): boolean {
+    const { deviceId, rejection } = refusal;
     const { keep, warn } = this.budget.take(deviceId ?? '(no device)');
     if (keep) {
       const letter = encodeDeadLetterRecord(
         {
-          receivedAt,
+          receivedAt: refusal.receivedAt,
           deviceId,
-          clientId: null,
-          topic: topic.slice(0, 1024),
+          clientId: refusal.clientId,
+          topic: refusal.topic.slice(0, 1024),
           code: rejection.code,
           reason: rejection.message,
         },
-        payload.subarray(0, MAX_LETTER_PAYLOAD),
+        refusal.payload.subarray(0, MAX_LETTER_PAYLOAD),
       );
-      if (!spool.append(letter, delivery.ack)) return false;
+      if (!this.spool!.append(letter, ack)) return false;
     } else {
       // Over budget: counted, not kept; acknowledged so it does not come back.
-      delivery.ack();
+      ack();
       this.metrics.deadLettersDropped.inc();
       if (warn)
         this.log.warn({ deviceId, code: rejection.code }, 'dead-letter budget spent; further refusals counted only');
     }
     this.metrics.rejected.inc({ code: rejection.code });
-    this.log.debug({ deviceId, topic, ...rejection }, 'payload refused');
+    this.log.debug({ deviceId, topic: refusal.topic, ...rejection }, 'payload refused');
     if (keep && deviceId) this.answer(deviceId, rejection);
     return true;
   }
@@ -261,38 +282,14 @@ export class IngestService {
     this.updateGauges();
   }
 
-  /**
-   * A publish the embedded broker refused (wrong topic, another device's topic): kept as a dead letter and
-   * answered on the errors topic of the device that sent it.
-   */
-  recordBrokerRefusal(refusal: {
-    deviceId: string | null;
-    clientId: string;
-    topic: string;
-    payload: Buffer;
-    rejection: Rejection;
-  }): void {
-    const spool = this.spool;
-    if (!spool) return;
-    const { keep } = this.budget.take(refusal.deviceId ?? '(no device)');
-    this.metrics.rejected.inc({ code: refusal.rejection.code });
-    if (!keep) {
+  /** A publish the embedded broker refused (wrong topic, another device's topic), from the device that sent it. */
+  recordBrokerRefusal(refusal: RefusedPublish): void {
+    if (!this.spool) return;
+    // The broker closes that connection: there is no publish to acknowledge, and a full spool only loses the letter.
+    if (!this.refuse({ ...refusal, receivedAt: this.now() }, () => {})) {
+      this.metrics.rejected.inc({ code: refusal.rejection.code });
       this.metrics.deadLettersDropped.inc();
-      return;
     }
-    const letter = encodeDeadLetterRecord(
-      {
-        receivedAt: this.now(),
-        deviceId: refusal.deviceId,
-        clientId: refusal.clientId,
-        topic: refusal.topic.slice(0, 1024),
-        code: refusal.rejection.code,
-        reason: refusal.rejection.message,
-      },
-      refusal.payload.subarray(0, MAX_LETTER_PAYLOAD),
-    );
-    if (!spool.append(letter, () => {})) this.metrics.deadLettersDropped.inc();
-    if (refusal.deviceId) this.answer(refusal.deviceId, refusal.rejection);
   }
 
   private updateGauges(): void {

@@ -32,6 +32,7 @@ interface DeviceAnalysis {
   analyzer: StreamingAnalyzer;
   beds: BedPeriodTracker;
   lastDataAt: number;
+  rateHz: number;
 }
 
 export class LiveAnalysis {
@@ -52,10 +53,12 @@ export class LiveAnalysis {
         }),
         beds: new BedPeriodTracker(),
         lastDataAt: receivedAt,
+        rateHz: 1000 / batch.intervalMs,
       };
       this.devices.set(deviceId, d);
     }
     d.lastDataAt = receivedAt;
+    d.rateHz = 1000 / batch.intervalMs;
     const { epochs } = d.analyzer.push({
       t0: batch.t0,
       rateHz: 1000 / batch.intervalMs,
@@ -73,13 +76,13 @@ export class LiveAnalysis {
   }
 
   /** Closes the bed periods of devices silent past the cut-off; forgets devices silent for a day. */
-  idle(now: number): Array<{ deviceId: string; period: BedPeriod }> {
-    const closed: Array<{ deviceId: string; period: BedPeriod }> = [];
+  idle(now: number): Array<{ deviceId: string; period: BedPeriod; rateHz: number }> {
+    const closed: Array<{ deviceId: string; period: BedPeriod; rateHz: number }> = [];
     for (const [deviceId, d] of this.devices) {
       const silent = now - d.lastDataAt;
       if (silent >= this.options.idleCutoffMs && !Number.isNaN(d.beds.openSince)) {
         const period = d.beds.flush();
-        if (period) closed.push({ deviceId, period });
+        if (period) closed.push({ deviceId, period, rateHz: d.rateHz });
       }
       if (silent >= 24 * 3_600_000) this.devices.delete(deviceId);
     }

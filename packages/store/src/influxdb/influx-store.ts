@@ -200,11 +200,19 @@ export class InfluxStore implements Store {
    * next. On failure, waits for the other request before reporting the first error.
    */
   private async write(what: string, m: Measurement, points: IPoint[], precision: 'ms' | 'u' | 'n' = 'ms') {
+    await this.twoInFlight(
+      what,
+      chunks(points, this.pointsPerWrite).map(
+        (part) => () => this.client.writePoints(part, { database: this.database, retentionPolicy: m.rp, precision }),
+      ),
+    );
+  }
+
+  /** Runs the requests in order, each with retries, the next one sent while the previous is answered. */
+  private async twoInFlight(what: string, requests: Array<() => Promise<void>>): Promise<void> {
     let previous: Promise<void> = Promise.resolve();
-    for (const part of chunks(points, this.pointsPerWrite)) {
-      const request = withRetry(what, this.retry, () =>
-        this.client.writePoints(part, { database: this.database, retentionPolicy: m.rp, precision }),
-      );
+    for (const send of requests) {
+      const request = withRetry(what, this.retry, send);
       request.catch(() => undefined); // handled below; this keeps a failure while waiting from being "unhandled"
       try {
         await previous;
@@ -415,20 +423,14 @@ export class InfluxStore implements Store {
   async writeSamples(input: SampleBatch | readonly SampleBatch[]): Promise<void> {
     const m = MEASUREMENTS.samples;
     const bodies = sampleBodies(m.name, normalizeSampleBatches(input), this.pointsPerWrite);
-    // Two requests in flight, like write(): while InfluxDB takes one, the next is on its way.
-    let previous: Promise<void> = Promise.resolve();
-    for (const { precision, body } of bodies) {
-      const request = withRetry('write samples', this.retry, () => this.postLines(m, body, precision));
-      request.catch(() => undefined); // handled below; this keeps a failure while waiting from being "unhandled"
-      try {
-        await previous;
-      } catch (err) {
-        await request.catch(() => undefined);
-        throw err;
-      }
-      previous = request;
-    }
-    await previous;
+    await this.twoInFlight(
+      'write samples',
+      bodies.map(
+        ({ precision, body }) =>
+          () =>
+            this.postLines(m, body, precision),
+      ),
+    );
   }
 
   /** POSTs line protocol to /write; failures look like the client's, so the retry policy classifies them alike. */
