@@ -15,6 +15,8 @@ export class IngestProcess {
     private readonly stack: IngestStack,
     readonly clientId: string,
     readonly spoolDir: string,
+    /** Each test its own group: a stopped member of a group keeps its share of the batches queued. */
+    readonly shareGroup: string,
   ) {}
 
   get pid(): number | undefined {
@@ -30,9 +32,9 @@ export class IngestProcess {
     return this.output.slice(-4000);
   }
 
-  async start(): Promise<void> {
+  async start(env: NodeJS.ProcessEnv = {}): Promise<void> {
     this.port = await freePort();
-    const child = spawnCli(this.stack.ingestArgs(this.spoolDir, this.clientId, this.port));
+    const child = spawnCli(this.stack.ingestArgs(this.spoolDir, this.clientId, this.port, this.shareGroup), env);
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-50_000);
     };

@@ -29,8 +29,8 @@ export interface IngestStack {
   influx: RunningInfluxd;
   store: InfluxStore;
   devices: FleetDevice[];
-  /** Settings of `restpose ingest` against this stack (flags without the leading dashes). */
-  ingestArgs(spoolDir: string, clientId: string, metricsPort: number): string[];
+  /** The command line of `restpose ingest` against this stack. */
+  ingestArgs(spoolDir: string, clientId: string, metricsPort: number, shareGroup?: string): string[];
   stop(): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export async function startIngestStack(deviceCount: number, prefix = 'dev'): Pro
     influx,
     store,
     devices,
-    ingestArgs: (spoolDir, clientId, metricsPort) => [
+    ingestArgs: (spoolDir, clientId, metricsPort, shareGroup = 'restpose-ingest') => [
       'ingest',
       '--store',
       'influxdb',
@@ -87,6 +87,8 @@ export async function startIngestStack(deviceCount: number, prefix = 'dev'): Pro
       INGEST_PASSWORD,
       '--ingest-client-id',
       clientId,
+      '--share-group',
+      shareGroup,
       '--spool-dir',
       spoolDir,
       '--data-dir',

@@ -250,6 +250,13 @@ export const ingestSettings = {
     default: '300',
     schema: wholeNumber('seconds from 1', 1, 86_400),
   },
+  leaveGroupOnStop: {
+    flag: 'leave-group-on-stop',
+    env: 'RESTPOSE_LEAVE_GROUP_ON_STOP',
+    describe: 'on a clean stop, leave the shared subscription for good (a member being removed; never the only one)',
+    default: 'false',
+    schema: z.enum(['true', 'false'], { message: 'expected true or false' }).transform((v) => v === 'true'),
+  },
   nightCutoffMinutes: {
     flag: 'night-cutoff-minutes',
     env: 'RESTPOSE_NIGHT_CUTOFF_MINUTES',

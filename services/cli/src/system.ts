@@ -125,7 +125,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       });
       await ingest.start();
       const i = ingest;
-      stops.push(() => i.stop());
+      stops.push(() => i.stop(10_000, { leaveGroup: config.leaveGroupOnStop }));
       const ops: OpsServer = await startOpsServer({
         host: config.metricsHost,
         port: config.metricsPort,

@@ -352,14 +352,20 @@ export class IngestService {
     };
   }
 
-  /** Stops taking batches, drains the spool into the store for up to `drainMs`, and closes. */
-  async stop(drainMs = 10_000): Promise<void> {
+  /**
+   * Stops taking batches, drains the spool into the store for up to `drainMs`, and closes. Normally the broker keeps
+   * this consumer's session and queues its share until it returns; with `leaveGroup` it first leaves the shared
+   * subscription and takes what was already queued for it, then ends the session (for a member removed for good;
+   * never for the only member, or batches published meanwhile would have no subscriber).
+   */
+  async stop(drainMs = 10_000, options: { leaveGroup?: boolean } = {}): Promise<void> {
+    if (options.leaveGroup) await this.consumer?.leave();
     this.accepting = false;
     if (this.heldTimer) clearInterval(this.heldTimer);
     this.held = [];
     // Acknowledge what is already spooled before leaving the broker.
     await this.spool?.settle().catch((err: Error) => this.log.error({ err }, 'spool sync failed at stop'));
-    await this.consumer?.stop();
+    await this.consumer?.stop({ endSession: options.leaveGroup });
     this.consumer = null;
     await this.writer?.stop(drainMs);
     if (this.idleTimer) clearInterval(this.idleTimer);

@@ -40,6 +40,7 @@ const DEFERRED = Object.assign(new Error('acknowledged later by ingest'), { defe
 
 export class MqttConsumer {
   private client: MqttClient | null = null;
+  private lastDeliveryAt = 0;
   private readonly log: Logger;
 
   constructor(
@@ -100,6 +101,7 @@ export class MqttConsumer {
   }
 
   private deliver(client: MqttClient, packet: IPublishPacket): void {
+    this.lastDeliveryAt = Date.now();
     const stream = client.stream;
     const { messageId, qos } = packet;
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -122,9 +124,32 @@ export class MqttConsumer {
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Leaves the shared subscription for good (a member being removed): unsubscribes, so the broker routes new batches
+   * to the other members, then keeps taking what the broker still had for this consumer until nothing has come for
+   * `quietMs` (at most `maxMs`). The caller acknowledges those as usual, then stops with `endSession`.
+   */
+  async leave(quietMs = 2000, maxMs = 60_000): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    await client.unsubscribeAsync(this.options.filter);
+    const started = Date.now();
+    this.lastDeliveryAt = Math.max(this.lastDeliveryAt, started);
+    while (Date.now() - this.lastDeliveryAt < quietMs && Date.now() - started < maxMs) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.log.info({ filter: this.options.filter }, 'left the subscription');
+  }
+
+  /** Disconnects; `endSession` also ends the broker session (MQTT 5), for a member that left for good. */
+  async stop(options: { endSession?: boolean } = {}): Promise<void> {
     const client = this.client;
     this.client = null;
-    await client?.endAsync();
+    if (!client) return;
+    if (options.endSession && this.options.protocolVersion === 5) {
+      await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } });
+    } else {
+      await client.endAsync();
+    }
   }
 }
