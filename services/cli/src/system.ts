@@ -218,7 +218,7 @@ async function componentHealth(
   }
   if (running.ingest) {
     const { state, ...detail } = running.ingest.health();
-    components.ingest = { state: state === 'down' ? 'down' : 'up', detail };
+    components.ingest = { state, detail };
   }
   return components;
 }
