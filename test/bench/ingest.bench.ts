@@ -1,7 +1,8 @@
 // `pnpm bench ingest`: simulated devices at 50 Hz, one 1 s batch per second each, through Mosquitto into InfluxDB,
 // with `restpose ingest` as its own process. In one run:
-//   ceilings   InfluxDB taking the same points as pre-encoded 5,000-line requests; Mosquitto delivering the same
-//              frames to a consumer that discards them; and the load generator alone (it must not be the limit)
+//   ceilings   InfluxDB taking the same points as pre-encoded 5,000-line requests (measured right before the
+//              capacity run); Mosquitto delivering the same frames to a consumer that discards them; and the load
+//              generator alone (it must not be the limit)
 //   nominal    1,000 devices in real time: publish-to-queryable latency (p50, p99), ingest RSS and CPU
 //   capacity   devices publishing as fast as the pipeline takes them: the highest throughput held into InfluxDB for a
 //              minute, and `ratio` = capacity / the lower ceiling
@@ -114,12 +115,6 @@ async function main() {
   const generator = new LoadGenerator(stack.mosquitto.url, stack.devices);
   let ingest: ChildProcess | null = null;
   try {
-    const influxPointsPerSecond = await influxCeiling(
-      stack.influx.url,
-      stack.devices.map((d) => d.deviceId),
-      WINDOW_S,
-    );
-
     await generator.connect();
     log(`${DEVICES} devices connected`);
 
@@ -249,6 +244,13 @@ async function main() {
     };
     log(`nominal: ${JSON.stringify(nominal)}`);
     await sleep(3000);
+
+    // The InfluxDB ceiling right before the capacity run, so both see the machine in the same state.
+    const influxPointsPerSecond = await influxCeiling(
+      stack.influx.url,
+      stack.devices.map((d) => d.deviceId),
+      WINDOW_S,
+    );
 
     // Capacity: as fast as the pipeline takes it, closed loop on what ingest has stored.
     log(`capacity: saturating for ${CAPACITY_S} s`);

@@ -88,7 +88,7 @@ export class StreamingAnalyzer {
     this.keepSeconds =
       options.epochsOnlyKeepSeconds === undefined
         ? null
-        : Math.max(90, 2 * options.epochSeconds, Math.ceil(options.epochsOnlyKeepSeconds));
+        : Math.max(64, options.epochSeconds + 4, Math.ceil(options.epochsOnlyKeepSeconds));
     this.epochS = options.epochSeconds;
     this.model = options.model ?? angleRule;
     this.minCoverage = options.minCoverage ?? 0.5;

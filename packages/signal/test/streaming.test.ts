@@ -139,6 +139,6 @@ test('epochs-only mode gives the same epochs in bounded memory, and no nights or
     fullEpochs.map((e) => [e.start, e.posture, e.confidence]),
   );
   expect(leanNights).toBe(0);
-  expect(mostTicks).toBeLessThanOrEqual(90 + 30 + 60);
+  expect(mostTicks).toBeLessThanOrEqual(64 + 30 + 60);
   expect(full.retained.ticks).toBeGreaterThan(10 * mostTicks);
 });

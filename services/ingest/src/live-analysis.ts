@@ -49,7 +49,7 @@ export class LiveAnalysis {
           originMs: 0, // epochs on UTC multiples of their length
           epochSeconds: this.options.epochSeconds,
           mounting: mounting ?? IDENTITY,
-          epochsOnlyKeepSeconds: 2 * this.options.epochSeconds,
+          epochsOnlyKeepSeconds: 0, // the least the engine needs
         }),
         beds: new BedPeriodTracker(),
         lastDataAt: receivedAt,
