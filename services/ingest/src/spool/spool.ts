@@ -91,11 +91,6 @@ export class Spool {
     return this.log.bytesOnDisk;
   }
 
-  /** Bytes appended but not yet drained into the store. */
-  get backlogBytes(): number {
-    return this.log.endOffset - this.checkpointValue.cursor;
-  }
-
   get error(): Error | null {
     return this.failure;
   }
