@@ -189,7 +189,8 @@ export class Spool {
     if (previous !== null && previous !== checkpoint.snapshot) {
       fs.rmSync(join(this.options.dir, snapshotFile(previous)), { force: true });
     }
-    this.log.deleteBefore(Math.min(checkpoint.cursor, checkpoint.snapshot ?? checkpoint.cursor));
+    // Replay after a crash starts at the snapshot: nothing before it may go, and nothing at all before the first.
+    if (checkpoint.snapshot !== null) this.log.deleteBefore(Math.min(checkpoint.cursor, checkpoint.snapshot));
   }
 
   /** Writes a snapshot of derived state as of `offset`; reference it from the next checkpoint. */
