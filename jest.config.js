@@ -13,7 +13,11 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   // NodeNext sources import siblings as "./x.js"; Jest resolves them to the .ts files.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // An ESM-only dependency of @fastify/static that Jest cannot require(); see the stand-in for why that is safe.
+    '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
+  },
   testMatch: [
     '<rootDir>/packages/*/test/**/*.test.ts',
     '<rootDir>/services/*/test/**/*.test.ts',

@@ -85,7 +85,10 @@ test('the API refuses requests without a valid bearer token', async () => {
   const wrong = await fetch(`${system.apiUrl}/api/v1/subjects`, { headers: { authorization: 'Bearer nope' } });
   expect(wrong.status).toBe(401);
   const ok = await system.api('/api/v1/subjects');
-  expect(await ok.json()).toEqual({ subjects: [{ id: 'p1', studyCode: 'S-001', cohort: 'pilot' }] });
+  // An admin sees the whole registry entry (docs/api.md, roles).
+  expect(await ok.json()).toEqual({
+    subjects: [{ id: 'p1', studyCode: 'S-001', cohort: 'pilot', displayName: null, clinicianIds: [] }],
+  });
 });
 
 test('health reports every component', async () => {

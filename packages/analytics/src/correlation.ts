@@ -1,5 +1,5 @@
 // Pearson's r and Spearman's rho with Fisher-z confidence intervals and t-test p-values (docs/statistics.md).
-import { sampleCorrelation, sampleRankCorrelation } from 'simple-statistics';
+import { sampleCorrelation } from 'simple-statistics';
 import { z } from 'zod';
 import { normalCritical, twoSidedTPValue } from './distributions.js';
 import { MIN_PAIRS } from './minimums.js';
@@ -74,15 +74,39 @@ export function pearson(x: readonly number[], y: readonly number[], confidence =
 }
 
 /**
+ * Ranks from 0, ties sharing the average of the ranks they span: simple-statistics' midranks (private to its
+ * sampleRankCorrelation, which the tests check this against), by a native numeric sort.
+ */
+export function midranks(values: readonly number[]): number[] {
+  const sorted = Float64Array.from(values).sort();
+  const rankOf = new Map<number, number>();
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[i]) j++;
+    rankOf.set(sorted[i]!, (i + j) / 2);
+    i = j + 1;
+  }
+  return values.map((v) => rankOf.get(v)!);
+}
+
+/**
  * Spearman's rho (Pearson's r of mid-ranks, so ties share their average rank). The p-value uses the t approximation
  * with n-2 df (R's cor.test(method = "spearman", exact = FALSE), scipy's spearmanr); the interval is Fisher z with
  * the Bonett & Wright (2000) standard error sqrt((1 + rho^2 / 2) / (n - 3)). Takes complete pairs only.
  */
-export function spearman(x: readonly number[], y: readonly number[], confidence = 0.95): Spearman | Unavailable {
+export function spearman(
+  x: readonly number[],
+  y: readonly number[],
+  confidence = 0.95,
+  /** The midranks of x and y when the caller has them already (a table reuses them across its pairs). */
+  ranks?: { x: readonly number[]; y: readonly number[] },
+): Spearman | Unavailable {
   const unavailable = correlationUnavailable(x, y);
   if (unavailable) return unavailable;
   const n = x.length;
-  const rho = clampCorrelation(sampleRankCorrelation(x as number[], y as number[]));
+  const rho = clampCorrelation(
+    sampleCorrelation((ranks?.x ?? midranks(x)) as number[], (ranks?.y ?? midranks(y)) as number[]),
+  );
   const se = Math.sqrt((1 + (rho * rho) / 2) / (n - 3));
   return { status: 'ok', rho, ci: fisherInterval(rho, se, confidence), p: correlationPValue(rho, n - 2) };
 }

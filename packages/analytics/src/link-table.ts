@@ -1,7 +1,7 @@
 // The links table: every x column against every y column, with n, Pearson, Spearman, slope, rmcorr when subjects
 // repeat, and Benjamini-Hochberg q-values across the table for each statistic.
 import { z } from 'zod';
-import { pearson, pearsonSchema, spearman, spearmanSchema } from './correlation.js';
+import { correlationUnavailable, midranks, pearson, pearsonSchema, spearman, spearmanSchema } from './correlation.js';
 import { benjaminiHochberg } from './multiple-comparisons.js';
 import { slope, slopeSchema } from './regression.js';
 import { type Unavailable, unavailableSchema } from './result.js';
@@ -72,25 +72,43 @@ export function linkTable(observations: readonly LinkObservation[], options: Lin
   const repeatedMeasures = hasRepeatedMeasures(observations);
   const withSubjects = observations.some((o) => o.subject);
 
+  // Each column read once into an array (NaN where missing); each pair then takes its complete rows by index.
+  const names = [...new Set([...options.x, ...options.y])];
+  const columns = new Map(
+    names.map((name) => [name, observations.map((o) => (present(o.values[name]) ? (o.values[name] as number) : NaN))]),
+  );
+  // Midranks depend on which rows a pair keeps; pairs keeping the same rows share them (with complete data, every
+  // x is ranked once rather than once per y).
+  const ranks = new Map<string, number[]>();
+  const ranked = (name: string, rows: string, values: number[]) => {
+    const key = `${name}\u0000${rows}`;
+    return ranks.get(key) ?? ranks.set(key, midranks(values)).get(key)!;
+  };
+
   const pairs = options.x.flatMap((x) => options.y.filter((y) => y !== x).map((y) => ({ x, y })));
   const computed = pairs.map(({ x, y }) => {
-    const complete = observations.filter((o) => present(o.values[x]) && present(o.values[y]));
-    const xs = complete.map((o) => o.values[x] as number);
-    const ys = complete.map((o) => o.values[y] as number);
-    const bySubject = complete.filter((o) => o.subject);
+    const cx = columns.get(x)!;
+    const cy = columns.get(y)!;
+    const kept: number[] = [];
+    for (let i = 0; i < observations.length; i++) if (!Number.isNaN(cx[i]) && !Number.isNaN(cy[i])) kept.push(i);
+    const xs = kept.map((i) => cx[i]!);
+    const ys = kept.map((i) => cy[i]!);
+    const rows = kept.join(',');
+    const bySubject = kept.filter((i) => observations[i]!.subject);
+    const enough = correlationUnavailable(xs, ys) === null;
     return {
       x,
       y,
-      n: complete.length,
-      subjects: withSubjects ? new Set(bySubject.map((o) => o.subject)).size : undefined,
+      n: kept.length,
+      subjects: withSubjects ? new Set(bySubject.map((i) => observations[i]!.subject)).size : undefined,
       pearson: pearson(xs, ys, confidence),
-      spearman: spearman(xs, ys, confidence),
+      spearman: spearman(xs, ys, confidence, enough ? { x: ranked(x, rows, xs), y: ranked(y, rows, ys) } : undefined),
       slope: slope(xs, ys, confidence),
       rmcorr: repeatedMeasures
         ? rmcorr(
-            bySubject.map((o) => o.subject as string),
-            bySubject.map((o) => o.values[x] as number),
-            bySubject.map((o) => o.values[y] as number),
+            bySubject.map((i) => observations[i]!.subject as string),
+            bySubject.map((i) => cx[i]!),
+            bySubject.map((i) => cy[i]!),
             confidence,
           )
         : undefined,

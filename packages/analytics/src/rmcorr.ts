@@ -38,7 +38,9 @@ function observationsNeeded(groups: Group[], df: number): number {
   const sizes = groups.map((g) => g.x.length).sort((a, b) => b - a);
   let forRepeats = 0;
   for (let i = 0; i < MIN_REPEATING_SUBJECTS; i++) forRepeats += Math.max(0, 2 - (sizes[i] ?? 0));
-  return Math.max(MIN_RMCORR_DF - df, forRepeats);
+  // Each added observation adds one degree of freedom; a subject that has to be added takes one back.
+  const newSubjects = Math.max(0, MIN_REPEATING_SUBJECTS - sizes.length);
+  return Math.max(MIN_RMCORR_DF - df + newSubjects, forRepeats);
 }
 
 /**

@@ -3,6 +3,9 @@
 //   Spearman: cor.test(x, y, method = "spearman", exact = FALSE)   estimate, p.value (t approximation)
 //   Spearman interval: no R function gives one; computed in R from cor.test's rho as
 //     tanh(atanh(rho) + c(-1, 1) * qnorm(0.975) * sqrt((1 + rho^2 / 2) / (n - 3)))   (Bonett & Wright 2000)
+import fc from 'fast-check';
+import { sampleRankCorrelation } from 'simple-statistics';
+import { midranks } from '../src/correlation.js';
 import { pearson, spearman } from '../src/index.js';
 
 const A = {
@@ -101,5 +104,23 @@ describe('too little data', () => {
   test('missing values must be removed first', () => {
     expect(() => pearson([1, 2, Number.NaN, 4], [1, 2, 3, 4])).toThrow(/pair 2/);
     expect(() => pearson([1, 2, 3], [1, 2])).toThrow(/3 values but y has 2/);
+  });
+});
+
+describe('midranks', () => {
+  test('ties share their average rank, from 0, as simple-statistics ranks them', () => {
+    expect(midranks([30, 10, 20, 10, -0, 0])).toEqual([5, 2.5, 4, 2.5, 0.5, 0.5]);
+  });
+
+  test("rho from them equals simple-statistics' sampleRankCorrelation, ties and order included", () => {
+    const column = fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 4, maxLength: 60 });
+    fc.assert(
+      fc.property(column, fc.infiniteStream(fc.integer({ min: -5, max: 5 })), (x, more) => {
+        const y = x.map(() => more.next().value);
+        fc.pre(new Set(x).size > 1 && new Set(y).size > 1);
+        const rho = (spearman(x, y) as { rho: number }).rho;
+        expect(rho).toBeCloseTo(sampleRankCorrelation(x, y), 12);
+      }),
+    );
   });
 });

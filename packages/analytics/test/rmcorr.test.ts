@@ -77,6 +77,16 @@ describe('minimums', () => {
     });
   });
 
+  test('with fewer than two subjects, the subjects to add count too', () => {
+    // None: two new subjects, N - 2 - 1 >= 4, so 7 observations.
+    expect(rmcorr([], [], [])).toMatchObject({ status: 'not enough data', needed: 7 });
+    // One subject with one observation: one more subject, 6 more observations make N = 7, k = 2, df = 4.
+    expect(rmcorr(['a'], [1], [2])).toMatchObject({ status: 'not enough data', needed: 6 });
+    // One subject with five: two more in a second subject make N = 7, df = 4.
+    expect(rmcorr(['a', 'a', 'a', 'a', 'a'], [1, 2, 3, 4, 5], [2, 1, 4, 3, 5])).toMatchObject({ needed: 2 });
+    expect(rmcorr(['a', 'a', 'a', 'a', 'a', 'b', 'b'], [1, 2, 3, 4, 5, 1, 2], [2, 1, 4, 3, 5, 2, 3]).status).toBe('ok');
+  });
+
   test('x constant within every subject has no within-subject variation', () => {
     const s = ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c'];
     expect(rmcorr(s, [1, 1, 1, 5, 5, 5, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8])).toMatchObject({

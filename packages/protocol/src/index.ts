@@ -1,5 +1,6 @@
 export * from './binary-frame.js';
 export * from './crc32.js';
+export * from './day-metrics.js';
 export * from './decode.js';
 export * from './device-config.js';
 export * from './device-error.js';

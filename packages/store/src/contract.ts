@@ -49,21 +49,33 @@ export interface DayQuery extends SubjectSelector {
   dates: DateRange;
   /** One algorithm version; omitted: per subject and date, the most recently computed version. */
   algorithm?: string;
+  /** false: records come with an empty `detail` (cheaper, for statistics over many records). Default true. */
+  detail?: boolean;
 }
 
 export interface ExportQuery extends SubjectSelector {
   dates: DateRange;
   nightAlgorithm?: string;
   morningAlgorithm?: string;
+  /** Subjects read per query while streaming (default 25): bounds the memory of `streamNights`. */
+  subjectsPerPage?: number;
 }
 
 export type TidyValue = string | number | boolean | null;
+
+export type TidyRow = Record<string, TidyValue>;
 
 /** One row per subject-night: registry codes, night and morning metrics, the stiffness report of that morning. */
 export interface TidyExport {
   /** Column order: fixed columns, then night_*, morning_* metrics (each sorted by name), then stiffness_*. */
   columns: string[];
-  rows: Array<Record<string, TidyValue>>;
+  rows: TidyRow[];
+}
+
+/** The same table row by row: the columns are known before the first row, rows are read a page of subjects at a time. */
+export interface TidyExportStream {
+  columns: string[];
+  rows: AsyncIterable<TidyRow>;
 }
 
 export interface SubjectFilter {
@@ -168,8 +180,8 @@ export interface ReportStore {
 }
 
 export interface AuditStore {
-  /** Append-only: entries are never changed or removed. */
-  appendAudit(entry: AuditEntry): Promise<void>;
+  /** Append-only: entries are never changed or removed. Several entries are written in one call, in order. */
+  appendAudit(entries: AuditEntry | readonly AuditEntry[]): Promise<void>;
   queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
 }
 
@@ -180,6 +192,8 @@ export interface Store extends RegistryStore, RawStore, DerivedStore, ReportStor
   close(): Promise<void>;
   /** The tidy table researchers analyse: one row per subject-night (see TidyExport). */
   exportNights(query: ExportQuery): Promise<TidyExport>;
+  /** The tidy table without holding it: memory grows with a page of subjects, not with the table. */
+  streamNights(query: ExportQuery): Promise<TidyExportStream>;
 }
 
 /** The subject a device was assigned to at time t, or null. */

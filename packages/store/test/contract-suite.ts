@@ -410,6 +410,36 @@ export function contractSuite(name: string, harness: () => StoreHarness): void {
         ]);
       });
 
+      test('nights: the same key twice in one call keeps the later record, a year of nights in one call', async () => {
+        await store.upsertSubject(subject('s1'));
+        const first = night('s1', '2026-11-20', { metrics: { turns: 1, wake_min: 5 } });
+        const second = night('s1', '2026-11-20', { metrics: { turns: 2 } });
+        await store.writeNights([first, night('s1', '2026-11-21'), second]);
+        const dates = { from: '2026-11-20', to: '2026-11-22' };
+        expect(await store.queryNights({ subjectIds: ['s1'], dates })).toEqual([second, night('s1', '2026-11-21')]);
+        const year = Array.from({ length: 365 }, (_, i) =>
+          night('s1', new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10)),
+        );
+        await store.writeNights(year);
+        expect(
+          await store.queryNights({ subjectIds: ['s1'], dates: { from: '2025-01-01', to: '2026-01-01' } }),
+        ).toEqual(year);
+      });
+
+      test('nights and mornings without detail: the same records with an empty detail', async () => {
+        await store.upsertSubject(subject('s1'));
+        const withMetrics = night('s1', '2026-11-20', { metrics: { turns: 3, wake_min: null } });
+        await store.writeNights([withMetrics, night('s1', '2026-11-21', { metrics: {} })]);
+        await store.writeMornings([night('s1', '2026-11-21', { algorithm: 'morning@1.0.0' })]);
+        const dates = { from: '2026-11-20', to: '2026-11-22' };
+        expect(await store.queryNights({ dates, detail: false })).toEqual([
+          { ...withMetrics, detail: {} },
+          { ...night('s1', '2026-11-21', { metrics: {} }), detail: {} },
+        ]);
+        expect((await store.queryMornings({ dates, detail: false }))[0]!.detail).toEqual({});
+        expect((await store.queryNights({ dates }))[0]).toEqual(withMetrics);
+      });
+
       test('nights: date ranges are half-open and subjects are selected by id, cohort or all', async () => {
         await store.upsertSubject(subject('s1'));
         await store.upsertSubject(subject('s2', { cohort: 'control' }));
@@ -530,6 +560,17 @@ export function contractSuite(name: string, harness: () => StoreHarness): void {
         expect((await store.queryAudit({ range: { from: T0 + 5, to: T0 + 10 } })).map((e) => e.at)).toEqual([T0 + 5]);
         expect((await store.queryAudit({ order: 'desc', limit: 2 })).map((e) => e.at)).toEqual([T0 + 10, T0 + 5]);
       });
+
+      test('several entries are appended in one call, in order', async () => {
+        const entries = ['s1', 's2', 's3'].map((s) => audit(T0, { subjectId: s, action: 'cohort.links' }));
+        await store.appendAudit(entries);
+        await store.appendAudit([]);
+        expect(await store.queryAudit({})).toEqual(entries);
+        await expect(store.appendAudit([audit(T0), audit(T0, { action: 'Bad Action' })])).rejects.toThrow(
+          'audit[1].action',
+        );
+        expect(await store.queryAudit({})).toHaveLength(3);
+      });
     });
 
     test('the tidy export has one row per subject-night with morning and report beside it', async () => {
@@ -604,6 +645,32 @@ export function contractSuite(name: string, harness: () => StoreHarness): void {
       const control = await store.exportNights({ cohort: 'control', dates: { from: '2026-11-20', to: '2026-11-22' } });
       expect(control.rows.map((r) => r.subject_id)).toEqual(['s2']);
       expect(control.columns).not.toContain('night_turns');
+    });
+
+    test('the streamed export has the columns first and the same rows, a page of subjects at a time', async () => {
+      for (const id of ['s1', 's2', 's3']) await store.upsertSubject(subject(id));
+      await store.writeNights([
+        night('s1', '2026-11-20', { metrics: { turns: 3 } }),
+        night('s2', '2026-11-20', { metrics: {} }),
+        // The only night with this metric is on the last page: the header must still name it.
+        night('s3', '2026-11-21', { metrics: { wake_min: 12 } }),
+      ]);
+      await store.writeMornings([night('s3', '2026-11-21', { algorithm: 'morning@1.0.0', metrics: { rom_deg: 40 } })]);
+      await store.upsertStiffnessReport(report('s2', '2026-11-20'));
+      const query = { dates: { from: '2026-11-20', to: '2026-11-22' }, subjectsPerPage: 1 };
+      const whole = await store.exportNights(query);
+      const stream = await store.streamNights(query);
+      expect(stream.columns).toEqual(whole.columns);
+      expect(stream.columns).toEqual(expect.arrayContaining(['night_turns', 'night_wake_min', 'morning_rom_deg']));
+      const rows = [];
+      for await (const row of stream.rows) rows.push(row);
+      expect(rows).toEqual(whole.rows);
+      expect(rows.map((r) => [r.subject_id, r.night_turns, r.night_wake_min, r.morning_rom_deg])).toEqual([
+        ['s1', 3, null, null],
+        ['s2', null, null, null],
+        ['s3', null, 12, 40],
+      ]);
+      expect(rows[1]!.stiffness_severity).toBe(6);
     });
 
     test('data written before a database restart is there after it, and writing goes on', async () => {

@@ -135,6 +135,21 @@ export const brokerSettings = {
     schema: z.string().min(1, 'expected a password').optional(),
     secret: true,
   },
+  dynsecUsername: {
+    flag: 'dynsec-username',
+    env: 'RESTPOSE_DYNSEC_USERNAME',
+    describe: "Mosquitto's dynamic security admin (made by mosquitto_ctrl dynsec init)",
+    default: 'admin',
+    schema: z.string().min(1, 'expected a user name'),
+  },
+  dynsecPassword: {
+    flag: 'dynsec-password',
+    env: 'RESTPOSE_DYNSEC_PASSWORD',
+    describe:
+      "the dynamic security admin's password; with an external broker, the API then gives devices it registers, rotates or revokes their broker access at once",
+    schema: z.string().min(1, 'expected a password').optional(),
+    secret: true,
+  },
   shareGroup: {
     flag: 'share-group',
     env: 'RESTPOSE_SHARE_GROUP',
@@ -294,6 +309,16 @@ export const apiSettings = {
     describe: 'port of the HTTP API (0 picks a free one)',
     default: '8080',
     schema: port,
+  },
+  apiRateLimit: {
+    flag: 'api-rate-limit',
+    env: 'RESTPOSE_API_RATE_LIMIT',
+    describe: 'requests per minute each API token may make (0: no limit)',
+    default: '600',
+    schema: z.coerce
+      .number({ message: 'expected a whole number of requests per minute' })
+      .int('expected a whole number of requests per minute')
+      .min(0, 'expected a whole number of requests per minute'),
   },
 } satisfies Settings;
 

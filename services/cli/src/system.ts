@@ -1,13 +1,14 @@
 // Composes the processes of restpose in one: store, broker, ingest, API and demo devices, in the order
 // they depend on each other, and stops them in reverse so accepted data is flushed before the store closes.
 import { mkdirSync } from 'node:fs';
-import { buildApi, type ComponentHealth } from '@restpose/api';
+import { buildApi, type ComponentHealth, type DeviceCredentialsSink, registryOnly } from '@restpose/api';
 import {
   type DeviceAccess,
   type EmbeddedBroker,
   embeddedDeviceAccess,
   IngestMetrics,
   IngestService,
+  MosquittoAccess,
   type OpsServer,
   startEmbeddedBroker,
   startOpsServer,
@@ -92,6 +93,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       stops.push(() => b.close());
       brokerUrl = `mqtt://${config.mqttHost}:${broker.port}`;
     }
+    const deviceAccess = broker ? embeddedDeviceAccess(broker) : null;
     if (!brokerUrl && (config.components.ingest || config.demoDevices > 0)) {
       throw new ConfigError('RESTPOSE_BROKER_URL: required when the embedded broker is not started');
     }
@@ -140,7 +142,16 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     let apiUrl: string | null = null;
     if (config.components.api) {
       const running = { broker, ingest };
-      api = await buildApi({ store, logger, health: () => componentHealth(store, running) });
+      const credentials = await deviceCredentialsFor(deviceAccess, config, logger);
+      stops.push(credentials.close);
+      api = await buildApi({
+        store,
+        logger,
+        health: () => componentHealth(store, running),
+        deviceCredentials: credentials.sink,
+        deviceBrokerUrl: brokerUrl ?? null,
+        rateLimit: { max: config.apiRateLimit, windowMs: 60_000 },
+      });
       await api.listen({ host: config.apiHost, port: config.apiPort });
       const a = api;
       stops.push(() => a.close());
@@ -174,7 +185,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       brokerUrl: brokerUrl ?? null,
       metricsUrl,
       broker,
-      deviceAccess: broker ? embeddedDeviceAccess(broker) : null,
+      deviceAccess,
       ingest,
       adminToken,
       demoCredentials,
@@ -184,6 +195,43 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * How the API's device changes reach the broker. The embedded broker checks the registry at every connect and only
+ * drops the sessions of rotated or revoked devices; Mosquitto gets the new secret (or loses the device) through its
+ * dynamic security plugin when its admin password is configured. Without it, changes stay in the registry until
+ * `restpose mosquitto sync`/`add-device`, and the log says so.
+ */
+async function deviceCredentialsFor(
+  access: DeviceAccess | null,
+  config: SystemConfig,
+  logger: Logger,
+): Promise<{ sink: DeviceCredentialsSink; close: () => Promise<void> }> {
+  let close = async () => {};
+  if (!access && config.brokerUrl && config.dynsecPassword) {
+    const mosquitto = await MosquittoAccess.connect({
+      brokerUrl: config.brokerUrl,
+      username: config.dynsecUsername,
+      password: config.dynsecPassword,
+    }).catch((err: Error) => {
+      throw new ConfigError(`RESTPOSE_DYNSEC_PASSWORD: cannot administer ${config.brokerUrl}: ${err.message}`);
+    });
+    access = mosquitto;
+    close = () => mosquitto.close();
+  }
+  if (!access) {
+    logger.warn('external broker without RESTPOSE_DYNSEC_PASSWORD: device credential changes stay in the registry');
+    return { sink: registryOnly, close };
+  }
+  const a = access;
+  const sink: DeviceCredentialsSink = {
+    deviceChanged: (change) =>
+      change.kind === 'revoked'
+        ? a.revokeDevice(change.device.id)
+        : a.provisionDevice(change.device.id, change.password),
+  };
+  return { sink, close };
 }
 
 /** The store the settings name (`--store` and its connection settings). */

@@ -11,13 +11,12 @@ export interface DeviceAccess {
 
 /**
  * The embedded broker authenticates against the registry at every connect, so a device registered there is
- * provisioned, and one revoked there is refused; revoking here also closes the connections it still has.
+ * provisioned, and one revoked there is refused; both close the sessions the device still has open, so that a
+ * rotated or revoked secret stops working at once.
  */
 export function embeddedDeviceAccess(broker: EmbeddedBroker): DeviceAccess {
-  return {
-    provisionDevice: async () => {},
-    revokeDevice: async (deviceId) => {
-      broker.disconnectDevice(deviceId);
-    },
+  const dropSessions = async (deviceId: string) => {
+    await broker.disconnectDevice(deviceId);
   };
+  return { provisionDevice: dropSessions, revokeDevice: dropSessions };
 }

@@ -36,8 +36,11 @@ export interface RefusedPublish {
 export interface EmbeddedBroker {
   readonly port: number;
   readonly connectedClients: () => number;
-  /** Closes the connections of a device (after revoking it, so that it is refused when it reconnects). */
-  disconnectDevice(deviceId: string): number;
+  /**
+   * Drops the device's open sessions (after its credentials were rotated or revoked in the registry, which the next
+   * connect checks). Resolves with how many were closed.
+   */
+  disconnectDevice(deviceId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const { store, logger } = options;
   const log = logger.child({ component: 'broker' });
 
+  // Open device sessions, and per device a count of credential changes: a connect whose registry read started
+  // before a change is refused, so old credentials cannot slip in while the change is being made.
+  const sessions = new Map<string, Set<Client>>();
+  const changes = new Map<string, number>();
+
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
       const fail = (reason: string, code: 2 | 4 = 4) => {
@@ -85,8 +93,10 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         identities.set(client, { kind: 'service' });
         return done(null, true);
       }
+      const changesBefore = changes.get(username) ?? 0;
       store.getDevice(username).then(
         (device) => {
+          if ((changes.get(username) ?? 0) !== changesBefore) return fail('credentials changed during connect');
           if (!device || device.revokedAt !== null) return fail('unknown or revoked device');
           if (!secretMatches(password, device.secretHash)) return fail('bad device credentials');
           if (client.id !== device.id) return fail(`client id ${client.id} is not the device id ${device.id}`, 2);
@@ -126,9 +136,16 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
   });
 
-  const connected = new Set<Client>();
-  broker.on('client', (client) => connected.add(client));
-  broker.on('clientDisconnect', (client) => connected.delete(client));
+  broker.on('client', (client) => {
+    const who = identities.get(client);
+    if (who?.kind !== 'device') return;
+    const open = sessions.get(who.deviceId) ?? sessions.set(who.deviceId, new Set()).get(who.deviceId)!;
+    open.add(client);
+  });
+  broker.on('clientDisconnect', (client) => {
+    const who = identities.get(client);
+    if (who?.kind === 'device') sessions.get(who.deviceId)?.delete(client);
+  });
 
   const server: Server = createServer(broker.handle);
   await new Promise<void>((resolve, reject) => {
@@ -142,16 +159,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   return {
     port,
     connectedClients: () => broker.connectedClients,
-    disconnectDevice: (deviceId) => {
-      let closed = 0;
-      for (const client of connected) {
-        const who = identities.get(client);
-        if (who?.kind === 'device' && who.deviceId === deviceId) {
-          client.close();
-          closed++;
-        }
-      }
-      return closed;
+    disconnectDevice: async (deviceId) => {
+      changes.set(deviceId, (changes.get(deviceId) ?? 0) + 1);
+      const open = [...(sessions.get(deviceId) ?? [])];
+      sessions.delete(deviceId);
+      await Promise.all(open.map((client) => new Promise<void>((resolve) => client.close(() => resolve()))));
+      log.info({ deviceId, sessions: open.length }, 'device sessions closed after a credential change');
+      return open.length;
     },
     close: async () => {
       await new Promise<void>((resolve) => broker.close(() => resolve()));

@@ -43,13 +43,14 @@ import type {
   SubjectFilter,
   SubjectSelector,
   TidyExport,
+  TidyExportStream,
   TimeRange,
 } from '../contract.js';
 import { checkTimeRange, dateRangeToMs, dateToMs } from '../dates.js';
 import { StoreConflictError, StoreInputError, StoreRequestError, StoreUnavailableError } from '../errors.js';
 import { normalizeSampleBatches, SampleCollector } from '../samples.js';
 import { chunks, resolveSubjects } from '../selectors.js';
-import { buildTidyExport } from '../tidy-export.js';
+import { buildTidyExport, streamTidyExport } from '../tidy-export.js';
 import { parseInput, parseInputs } from '../validate.js';
 import { latestPerDay, sortDays } from '../versions.js';
 import { anyOf, type RawResults, type Row, rowsOf } from './influxql.js';
@@ -564,7 +565,7 @@ export class InfluxStore implements Store {
          ${query.algorithm === undefined ? '' : 'AND "algorithm" = $algorithm'}`,
         params,
       );
-      records.push(...rows.map(dayFromRow));
+      records.push(...rows.map((r) => dayFromRow(r, query.detail !== false)));
     }
     return query.algorithm === undefined ? latestPerDay(records) : sortDays(records);
   }
@@ -647,16 +648,19 @@ export class InfluxStore implements Store {
 
   // Audit
 
-  async appendAudit(input: AuditEntry): Promise<void> {
-    const e = parseInput(auditEntrySchema, input, 'audit');
+  async appendAudit(input: AuditEntry | readonly AuditEntry[]): Promise<void> {
+    const entries = Array.isArray(input)
+      ? parseInputs(auditEntrySchema, input, 'audit')
+      : [parseInput(auditEntrySchema, input, 'audit')];
+    if (entries.length === 0) return;
     const m = MEASUREMENTS.audit;
-    const point = {
+    const points = entries.map((e) => ({
       measurement: m.name,
       tags: { actor: e.actor },
       fields: { action: e.action, subject: e.subjectId ?? '', ...jsonFields('doc', e) },
       timestamp: this.auditTimes.next(e.at),
-    };
-    await this.write('append audit entry', m, [point], 'n');
+    }));
+    await this.write('append audit entries', m, points, 'n');
   }
 
   async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
@@ -685,5 +689,9 @@ export class InfluxStore implements Store {
 
   exportNights(query: ExportQuery): Promise<TidyExport> {
     return buildTidyExport(this, query);
+  }
+
+  streamNights(query: ExportQuery): Promise<TidyExportStream> {
+    return streamTidyExport(this, query);
   }
 }

@@ -66,8 +66,8 @@ export function dayPoint(measurement: string, r: NightRecord): IPoint {
   };
 }
 
-/** A night or morning from a row read with epoch=ms. */
-export function dayFromRow(r: Row): NightRecord {
+/** A night or morning from a row read with epoch=ms; without `withDetail` its detail is left unread (empty). */
+export function dayFromRow(r: Row, withDetail = true): NightRecord {
   return nightRecordSchema.parse({
     subjectId: r.subject,
     date: msToDate(Number(r.time)),
@@ -76,7 +76,7 @@ export function dayFromRow(r: Row): NightRecord {
     end: r.end_ms,
     computedAt: r.computed_at_ms,
     metrics: readJsonField(r, 'metrics'),
-    detail: readJsonField(r, 'detail'),
+    detail: withDetail ? readJsonField(r, 'detail') : {},
   });
 }
 

@@ -8,7 +8,15 @@ import { openStore, type Store } from '@restpose/store';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
-import { ConfigError, type ConfigOf, common, loadConfig, type Settings, storeSettings } from '../settings.js';
+import {
+  brokerSettings,
+  ConfigError,
+  type ConfigOf,
+  common,
+  loadConfig,
+  type Settings,
+  storeSettings,
+} from '../settings.js';
 import { storeConfig } from '../system.js';
 
 const brokerAdminSettings = {
@@ -22,19 +30,10 @@ const brokerAdminSettings = {
       .string({ message: 'required: the broker (--broker-url mqtt://host:port)' })
       .regex(/^mqtts?:\/\/[^/\s]+$/, 'expected mqtt://host:port or mqtts://host:port'),
   },
-  dynsecUsername: {
-    flag: 'dynsec-username',
-    env: 'RESTPOSE_DYNSEC_USERNAME',
-    describe: 'the dynamic security admin (made by mosquitto_ctrl dynsec init)',
-    default: 'admin',
-    schema: z.string().min(1, 'expected a user name'),
-  },
+  dynsecUsername: brokerSettings.dynsecUsername,
   dynsecPassword: {
-    flag: 'dynsec-password',
-    env: 'RESTPOSE_DYNSEC_PASSWORD',
-    describe: "the dynamic security admin's password",
+    ...brokerSettings.dynsecPassword,
     schema: z.string({ message: 'required: the dynamic security admin password' }).min(1, 'expected a password'),
-    secret: true,
   },
 } satisfies Settings;
 
