@@ -30,6 +30,7 @@ export interface LiveAnalysisOptions {
 
 interface DeviceAnalysis {
   analyzer: StreamingAnalyzer;
+  mounting: Mat3;
   beds: BedPeriodTracker;
   lastDataAt: number;
   rateHz: number;
@@ -40,21 +41,24 @@ export class LiveAnalysis {
 
   constructor(private readonly options: LiveAnalysisOptions) {}
 
-  /** Pushes a device's next batch; `mounting` (device to body, row-major) applies from the device's first batch. */
+  /**
+   * Pushes a device's next batch. `mounting` (device to body, row-major; null: device axes are body axes) applies
+   * from this batch: a changed one starts the device's analyzer afresh (the epoch in progress is lost; the bed
+   * tracker and its open period are kept).
+   */
   push(deviceId: string, batch: AnalysisBatch, mounting: Mat3 | null, receivedAt: number): LiveOutput {
+    const rotation = mounting ?? IDENTITY;
     let d = this.devices.get(deviceId);
-    if (!d) {
-      d = {
-        analyzer: new StreamingAnalyzer({
-          originMs: 0, // epochs on UTC multiples of their length
-          epochSeconds: this.options.epochSeconds,
-          mounting: mounting ?? IDENTITY,
-          epochsOnlyKeepSeconds: 0, // the least the engine needs
-        }),
-        beds: new BedPeriodTracker(),
-        lastDataAt: receivedAt,
-        rateHz: 1000 / batch.intervalMs,
-      };
+    if (!d || !sameMatrix(d.mounting, rotation)) {
+      const analyzer = new StreamingAnalyzer({
+        originMs: 0, // epochs on UTC multiples of their length
+        epochSeconds: this.options.epochSeconds,
+        mounting: rotation,
+        epochsOnlyKeepSeconds: 0, // the least the engine needs
+      });
+      d = d
+        ? { ...d, analyzer, mounting: rotation }
+        : { analyzer, mounting: rotation, beds: new BedPeriodTracker(), lastDataAt: receivedAt, rateHz: 0 };
       this.devices.set(deviceId, d);
     }
     d.lastDataAt = receivedAt;
@@ -93,3 +97,5 @@ export class LiveAnalysis {
     return this.devices.size;
   }
 }
+
+const sameMatrix = (a: Mat3, b: Mat3) => a.every((v, i) => v === b[i]);

@@ -14,7 +14,7 @@ import {
 import type { AnalyzedEpoch, BedPeriod, Mat3 } from '@restpose/signal';
 import { type SampleBatch, StoreConflictError, StoreInputError, StoreRequestError, subjectAt } from '@restpose/store';
 import type { Logger } from 'pino';
-import type { LiveAnalysis } from './live-analysis.js';
+import type { AnalysisBatch, LiveAnalysis } from './live-analysis.js';
 import type { IngestMetrics } from './metrics.js';
 import type { RegistryCache } from './registry-cache.js';
 import { decodeSpoolRecord } from './spool/records.js';
@@ -61,6 +61,8 @@ interface Round {
   samples: number;
   deadLetters: DeadLetter[];
   analyzed: Array<{ deviceId: string; epoch: AnalyzedEpoch }>;
+  /** Batches for the live analysis, in spool order (analysed before the round is written). */
+  toAnalyse: Array<{ deviceId: string; batch: AnalysisBatch; rateHz: number; receivedAt: number }>;
   /** Bed periods this round's data closed: their nights are computed once the round is stored. */
   periods: Array<{ deviceId: string; period: BedPeriod; rateHz: number }>;
   /** Letters already in the store (a retried round does not write them twice). */
@@ -222,6 +224,7 @@ export class StoreWriter {
         continue;
       }
       this.readOffset = round.end;
+      await this.analyse(round);
       this.inflight.push(round);
       void this.writeRound(round);
     }
@@ -234,13 +237,14 @@ export class StoreWriter {
 
   /** Turns the next spooled records into a round; pure apart from reading the spool. */
   private buildRound(): Round {
-    const { spool, metrics, analysis, registry, roundSamples } = this.options;
+    const { spool, metrics, analysis, roundSamples } = this.options;
     const round: Round = {
       end: this.readOffset,
       batches: [],
       samples: 0,
       deadLetters: [],
       analyzed: [],
+      toAnalyse: [],
       periods: [],
       lettersWritten: new Set(),
       oldestReceivedAt: Number.POSITIVE_INFINITY,
@@ -285,15 +289,12 @@ export class StoreWriter {
       });
       round.samples += n;
       if (analysis) {
-        const mounting = (registry.cached(record.deviceId)?.mounting?.deviceToBody as Mat3 | undefined) ?? null;
-        const out = analysis.push(
-          record.deviceId,
-          { ...b, intervalMs: tracked.intervalMs },
-          mounting,
-          record.receivedAt,
-        );
-        for (const epoch of out.epochs) round.analyzed.push({ deviceId: record.deviceId, epoch });
-        for (const period of out.periods) round.periods.push({ deviceId: record.deviceId, period, rateHz: b.rateHz });
+        round.toAnalyse.push({
+          deviceId: record.deviceId,
+          batch: { ...b, intervalMs: tracked.intervalMs },
+          rateHz: b.rateHz,
+          receivedAt: record.receivedAt,
+        });
       }
       if (round.samples >= roundSamples) break;
     }
@@ -330,6 +331,26 @@ export class StoreWriter {
         this.log.warn({ deviceId }, 'device batch numbering started over');
         break;
     }
+  }
+
+  /**
+   * Runs the round's batches through the live analysis in spool order, in the body axes of each device's registered
+   * mounting. The registry is asked (not just its cache), so a device's first batches already use its mounting;
+   * batches of devices the registry does not know are left to the write, which refuses them.
+   */
+  private async analyse(round: Round): Promise<void> {
+    const { analysis, registry } = this.options;
+    if (!analysis) return;
+    for (const { deviceId, batch, rateHz, receivedAt } of round.toAnalyse) {
+      // A store that cannot answer leaves the last good copy of the registry (or none: device axes as body axes).
+      const device = await registry.device(deviceId).catch(() => registry.cached(deviceId) ?? undefined);
+      if (device === null) continue;
+      const mounting = (device?.mounting?.deviceToBody as Mat3 | undefined) ?? null;
+      const out = analysis.push(deviceId, batch, mounting, receivedAt);
+      for (const epoch of out.epochs) round.analyzed.push({ deviceId, epoch });
+      for (const period of out.periods) round.periods.push({ deviceId, period, rateHz });
+    }
+    round.toAnalyse = [];
   }
 
   private async writeRound(round: Round): Promise<void> {
