@@ -35,7 +35,17 @@ test('start serves the API with a fresh admin token and stops cleanly on SIGINT,
   const apiPort = await freePort();
   const mqttPort = await freePort();
   const child = spawnCli(
-    ['start', '--data-dir', dataDir, '--api-port', String(apiPort), '--mqtt-port', String(mqttPort)],
+    [
+      'start',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      String(apiPort),
+      '--mqtt-port',
+      String(mqttPort),
+      '--metrics-port',
+      '0',
+    ],
     {
       RESTPOSE_DEMO_DEVICES: '2',
     },

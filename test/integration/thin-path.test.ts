@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function connectDevice(username: string, secret: string): Promise<MqttClient> {
-  return connectAsync(system.brokerUrl!, { username, password: secret, clientId: `t-${username}`, reconnectPeriod: 0 });
+  return connectAsync(system.brokerUrl!, { username, password: secret, clientId: username, reconnectPeriod: 0 });
 }
 
 /** One second of a subject lying on the left side (body frame: +1 g along z). */

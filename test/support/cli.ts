@@ -16,6 +16,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(TSX, [MAIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: 'pipe' });
+/**
+ * Starts the command as a long-running child. It runs as `node --import tsx` rather than through the tsx wrapper, so
+ * a signal (SIGKILL included) reaches the restpose process itself.
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, nodeFlags: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeFlags, '--import', 'tsx', MAIN, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+  });
 }

@@ -7,8 +7,15 @@
 // 6,600 epochs a second through its contract, so 1-s epochs for everyone would triple the seeding time).
 // Users of every role, with tokens, and names and clinicians on the subjects.
 
-import { hashSecret, type NightMetricName, type PostureEpoch, type Role } from '@restpose/protocol';
-import { type AnalyzedEpoch, analyzeRecording, type NightResult, type RecordingAnalysis } from '@restpose/signal';
+import { hashSecret, type PostureEpoch, type Role } from '@restpose/protocol';
+import {
+  type AnalyzedEpoch,
+  analyzeRecording,
+  morningMetrics,
+  type NightResult,
+  nightMetrics,
+  type RecordingAnalysis,
+} from '@restpose/signal';
 import { accelerationG, type Cohort, cohortRecording, simulateCohort } from '@restpose/simulator';
 import type { Store } from '@restpose/store';
 import { writeCohort } from './cohort-store.js';
@@ -63,29 +70,6 @@ export interface SeedOptions {
 
 const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The engine's night under the catalogue's metric names (packages/protocol/src/day-metrics.ts). */
-export function catalogueNightMetrics(n: NightResult): Record<NightMetricName, number | null> {
-  const { sleepOnset, finalAwakening } = n.sleepEstimate;
-  const mid = sleepOnset !== null && finalAwakening !== null ? (sleepOnset + finalAwakening) / 2 : null;
-  return {
-    time_in_bed_min: n.timeInBedMinutes,
-    share_supine: n.positions.supine.share,
-    share_prone: n.positions.prone.share,
-    share_left: n.positions.left.share,
-    share_right: n.positions.right.share,
-    share_upright: n.positions.upright.share,
-    position_changes_per_hour: n.positionChangesPerHour,
-    turns_per_hour: n.turnsPerHour,
-    longest_immobile_bout_min: n.longestImmobileBoutMinutes,
-    out_of_bed_count: n.outOfBedEpisodes.length,
-    total_sleep_min: n.sleepEstimate.totalSleepMinutes,
-    sleep_efficiency: n.sleepEstimate.sleepEfficiency,
-    // The engine does not report wake minutes after the midpoint; the episodes after it it does.
-    wake_second_half_min: null,
-    out_of_bed_second_half: mid === null ? null : n.outOfBedEpisodes.filter((e) => e.start > mid).length,
-  };
-}
-
 function analyse(cohort: Cohort, subjectId: string, date: string, epochSeconds: number): RecordingAnalysis {
   const rec = cohortRecording(cohort, subjectId, { startDate: date, nights: 1, rateHz: RATE_HZ, sampleTruth: false });
   const acc = accelerationG(rec);
@@ -139,11 +123,10 @@ async function writeAnalysedDay(store: Store, subjectId: string, date: string, a
       start: night.bedStart,
       end: night.finalRise,
       computedAt,
-      metrics: catalogueNightMetrics(night),
+      metrics: nightMetrics(night),
       detail: plain({ ...night, postureAlgorithm, deviceId, quality: nightQuality(a, night) }),
     },
   ]);
-  const firstHalfHour = morning.windows.filter((w) => w.minutesFromRise < 30 && w.sagittalRangeDeg !== null);
   await store.writeMornings([
     {
       subjectId,
@@ -152,14 +135,7 @@ async function writeAnalysedDay(store: Store, subjectId: string, date: string, a
       start: morning.finalRise,
       end: (morning.windows.at(-1)?.start ?? morning.finalRise) + 5 * 60_000,
       computedAt,
-      metrics: {
-        time_to_loosen_min: morning.timeToLoosenMinutes,
-        rom_first_30min_deg: firstHalfHour.length
-          ? firstHalfHour.reduce((s, w) => s + w.sagittalRangeDeg!, 0) / firstHalfHour.length
-          : null,
-        reference_sagittal_range_deg: morning.reference?.sagittalRangeDeg ?? null,
-        time_to_first_upright_s: morning.timeToFirstUprightSeconds,
-      },
+      metrics: morningMetrics(morning),
       detail: plain({ ...morning, deviceId }),
     },
   ]);

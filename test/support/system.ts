@@ -2,7 +2,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningSystem, type SystemConfig, startSystem } from '@restpose/cli';
+import {
+  apiSettings,
+  brokerSettings,
+  common,
+  ingestSettings,
+  loadConfig,
+  type RunningSystem,
+  type SystemConfig,
+  startSystem,
+  storeSettings,
+} from '@restpose/cli';
 import pino from 'pino';
 
 export interface TestSystem extends RunningSystem {
@@ -13,26 +23,14 @@ export interface TestSystem extends RunningSystem {
 
 export async function startTestSystem(overrides: Partial<SystemConfig> = {}): Promise<TestSystem> {
   const dataDir = mkdtempSync(join(tmpdir(), 'restpose-test-'));
+  // Every setting at its default, then what a test needs: free ports, a temporary directory, quiet logs.
+  const defaults = loadConfig(
+    { ...common, ...storeSettings, ...brokerSettings, ...ingestSettings, ...apiSettings },
+    { dataDir, logLevel: 'warn', mqttPort: '0', apiPort: '0', metricsPort: '0' },
+    {},
+  );
   const config: SystemConfig = {
-    dataDir,
-    logLevel: 'warn',
-    store: 'duckdb',
-    duckdbPath: join(dataDir, 'restpose.duckdb'),
-    influxUrl: 'http://127.0.0.1:8086',
-    influxDatabase: 'restpose',
-    influxUsername: undefined,
-    influxPassword: undefined,
-    influxRawRetention: '90d',
-    mqttHost: '127.0.0.1',
-    mqttPort: 0,
-    brokerUrl: undefined,
-    ingestUsername: 'restpose-ingest',
-    ingestPassword: undefined,
-    shareGroup: 'restpose-ingest',
-    epochSeconds: 30,
-    apiHost: '127.0.0.1',
-    apiPort: 0,
-    apiRateLimit: 600,
+    ...defaults,
     components: { broker: true, ingest: true, api: true },
     demoDevices: 0,
     ...overrides,

@@ -7,6 +7,8 @@ import { freePort, portAccepts, waitFor } from './ports.js';
 import { ServerProcess } from './server-process.js';
 
 export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
+export const MOSQUITTO_CTRL_BIN = '/usr/bin/mosquitto_ctrl';
+export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
 export interface MosquittoUser {
   username: string;
@@ -19,6 +21,11 @@ export interface MosquittoOptions {
   acl?: string;
   /** Extra mosquitto.conf lines. */
   extraConfig?: string[];
+  /**
+   * Authenticate and authorize with the dynamic security plugin instead of a password file and ACL: the plugin's
+   * file is initialized with this admin, who manages clients and roles over `$CONTROL/dynamic-security/v1`.
+   */
+  dynsec?: { adminUsername: string; adminPassword: string };
 }
 
 export interface RunningMosquitto {
@@ -43,12 +50,24 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
   ServerProcess.requireBinary(MOSQUITTO_BIN, 'mosquitto');
   const dir = mkdtempSync(join(tmpdir(), 'restpose-mosquitto-'));
   const port = await freePort();
-  writeAuthFiles(dir, options.users ?? [], options.acl);
+  let auth: string[];
+  if (options.dynsec) {
+    ServerProcess.requireBinary(DYNSEC_PLUGIN, 'mosquitto');
+    const file = join(dir, 'dynamic-security.json');
+    const { adminUsername, adminPassword } = options.dynsec;
+    execFileSync(MOSQUITTO_CTRL_BIN, ['dynsec', 'init', file, adminUsername, adminPassword], { stdio: 'ignore' });
+    auth = [`plugin ${DYNSEC_PLUGIN}`, `plugin_opt_config_file ${file}`];
+  } else {
+    writeAuthFiles(dir, options.users ?? [], options.acl);
+    auth = [
+      `password_file ${join(dir, 'passwords')}`,
+      ...(options.acl !== undefined ? [`acl_file ${join(dir, 'acl')}`] : []),
+    ];
+  }
   const config = [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous false',
-    `password_file ${join(dir, 'passwords')}`,
-    ...(options.acl !== undefined ? [`acl_file ${join(dir, 'acl')}`] : []),
+    ...auth,
     'persistence true',
     `persistence_location ${dir}/`,
     // Run as whoever runs the tests, so the broker can read its 0600 files in the 0700 temp dir.

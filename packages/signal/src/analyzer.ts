@@ -43,6 +43,12 @@ export interface AnalyzerOptions {
   nonWear?: NonWearOptions;
   /** Seconds of data expected, when known (a whole recording), to size the one-second summaries up front. */
   expectedSeconds?: number;
+  /**
+   * Epochs only, in bounded memory: keep just the recent history epochs and non-wear need (this many seconds, at
+   * least two minutes), and find no nights or mornings. A live service that analyzes many devices at once uses
+   * this, and has nights and mornings computed from the stored data when a final rise is detected.
+   */
+  epochsOnlyKeepSeconds?: number;
 }
 
 export interface AnalyzerOutput {
@@ -71,10 +77,18 @@ export class StreamingAnalyzer {
   private pendingMornings: Array<{ rise: number }> = [];
   private nightStarts: number[] = [];
 
+  /** Seconds of history kept in epochs-only mode; null: everything pending nights and mornings need. */
+  private readonly keepSeconds: number | null;
+
   constructor(private readonly options: AnalyzerOptions) {
     if (!Number.isInteger(options.epochSeconds) || options.epochSeconds < 1) {
       throw new Error('epochSeconds: expected a whole number of seconds from 1');
     }
+    // Non-wear looks at whole minutes and an epoch at its own length, both behind the newest tick.
+    this.keepSeconds =
+      options.epochsOnlyKeepSeconds === undefined
+        ? null
+        : Math.max(64, options.epochSeconds + 4, Math.ceil(options.epochsOnlyKeepSeconds));
     this.epochS = options.epochSeconds;
     this.model = angleRule;
     this.minCoverage = options.minCoverage ?? 0.5;
@@ -84,7 +98,7 @@ export class StreamingAnalyzer {
   private reset(): void {
     const o = this.options;
     this.acc = new TickAccumulator(o.originMs, o.mounting, o.calibration ?? NO_CALIBRATION, {
-      capacitySeconds: o.expectedSeconds,
+      capacitySeconds: this.keepSeconds !== null ? this.keepSeconds + EPOCHS_ONLY_SLACK + 2 : o.expectedSeconds,
     });
     const model = o.model ?? angleRule;
     this.model = model.session?.() ?? model;
@@ -174,6 +188,10 @@ export class StreamingAnalyzer {
       if (s) summaries.push(s);
     }
     if (summaries.length) out.epochs = this.label(summaries);
+    if (this.keepSeconds !== null) {
+      this.trimEpochsOnly();
+      return out;
+    }
     for (const ep of out.epochs) {
       this.epochs.push(ep);
       const p = this.beds.push(ep);
@@ -238,6 +256,14 @@ export class StreamingAnalyzer {
     return computeMorning(this.acc.table, rise, nextBedStart, this.options.morning);
   }
 
+  /** Epochs-only mode: ticks older than the kept history are dropped, a few dozen at a time. */
+  private trimEpochsOnly(): void {
+    const table = this.acc.table;
+    const keep = this.keepSeconds!;
+    if (table.length > keep + EPOCHS_ONLY_SLACK) table.dropBefore(table.end - keep);
+    this.nonWear = []; // only nights use the list
+  }
+
   /** Drops ticks and epochs no pending night or morning can need. */
   private trim(): void {
     const table = this.acc.table;
@@ -254,6 +280,9 @@ export class StreamingAnalyzer {
     this.nightStarts = this.nightStarts.filter((st) => st >= keepFrom);
   }
 }
+
+/** Epochs-only mode lets this many ticks beyond the kept history accumulate before dropping (each drop copies). */
+const EPOCHS_ONLY_SLACK = 30;
 
 /** Longer silences end every open night and morning and restart the analysis. */
 const MAX_BRIDGED_GAP_MS = 6 * 3_600_000;

@@ -170,6 +170,8 @@ export interface NightResult {
     finalAwakening: number | null;
     totalSleepMinutes: number;
     wakeAfterSleepOnsetMinutes: number | null;
+    /** Minutes not asleep from the midpoint of sleep onset and final awakening to the final awakening. */
+    wakeSecondHalfMinutes: number | null;
     sleepEfficiency: number;
   };
   bouts: Array<Bout<PostureLabel>>;
@@ -222,6 +224,15 @@ export function computeNight(
   const tst = sleep.reduce((s, b) => s + b.ms, 0);
   const onset = sleep[0]?.start ?? null;
   const lastWake = sleep[sleep.length - 1]?.end ?? null;
+  // Late-night wakefulness, which morning stiffness studies single out (the simulator's truth defines it alike).
+  const secondHalf = onset === null || lastWake === null ? null : { start: (onset + lastWake) / 2, end: lastWake };
+  const sleptSecondHalf = secondHalf
+    ? still.reduce((s, b) => {
+        const inside = { start: Math.max(b.start, secondHalf.start), end: Math.min(b.end, secondHalf.end) };
+        if (inside.end <= inside.start) return s;
+        return s + inside.end - inside.start - nonWear.reduce((w, nw) => w + overlap(nw, inside), 0);
+      }, 0)
+    : 0;
   const rise = new Date(period.end);
   return {
     algorithm: NIGHT_VERSION,
@@ -249,6 +260,7 @@ export function computeNight(
       finalAwakening: lastWake,
       totalSleepMinutes: tst / 60_000,
       wakeAfterSleepOnsetMinutes: onset === null || lastWake === null ? null : (lastWake - onset - tst) / 60_000,
+      wakeSecondHalfMinutes: secondHalf ? (secondHalf.end - secondHalf.start - sleptSecondHalf) / 60_000 : null,
       sleepEfficiency: tibMs > 0 ? tst / tibMs : 0,
     },
     bouts,

@@ -184,7 +184,8 @@ test('a night flattens into snake_case metrics for the store and exports', () =>
   for (const name of Object.keys(m)) expect(name).toMatch(/^[a-z][a-z0-9_]{0,63}$/);
   expect(m.supine_min).toBeCloseTo(180, -0.5);
   expect(m.longest_prone_bout_min).toBeNull();
-  expect(m.out_of_bed_episodes).toBe(1);
+  expect(m.out_of_bed_count).toBe(1);
+  expect(m.share_supine).toBeCloseTo(m.supine_min! / m.time_in_bed_min!, 6);
   expect(m.turns).toBe(1);
   const mm = morningMetrics(a.mornings[0]!);
   for (const name of Object.keys(mm)) expect(name).toMatch(/^[a-z][a-z0-9_]{0,63}$/);

@@ -106,3 +106,39 @@ test('memory stays bounded over days of streaming', () => {
   expect(maxTicks).toBeLessThan(26 * 3600);
   expect(live.retained.epochs).toBeLessThan(26 * 120);
 });
+
+test('epochs-only mode gives the same epochs in bounded memory, and no nights or mornings', () => {
+  const rec = synth(nightAndDay, { rateHz: RATE });
+  const full = new StreamingAnalyzer({ originMs: rec.t[0]!, epochSeconds: 30, mounting: IDENTITY });
+  const lean = new StreamingAnalyzer({
+    originMs: rec.t[0]!,
+    epochSeconds: 30,
+    mounting: IDENTITY,
+    epochsOnlyKeepSeconds: 60,
+  });
+  const fullEpochs = [];
+  const leanEpochs = [];
+  let leanNights = 0;
+  let mostTicks = 0;
+  for (let i = 0; i < rec.ax.length; i += 60 * RATE) {
+    const j = Math.min(rec.ax.length, i + 60 * RATE);
+    const batch = {
+      t0: rec.t[i]!,
+      rateHz: RATE,
+      ax: rec.ax.subarray(i, j),
+      ay: rec.ay.subarray(i, j),
+      az: rec.az.subarray(i, j),
+    };
+    fullEpochs.push(...full.push(batch).epochs);
+    const out = lean.push(batch);
+    leanEpochs.push(...out.epochs);
+    leanNights += out.nights.length + out.mornings.length;
+    mostTicks = Math.max(mostTicks, lean.retained.ticks);
+  }
+  expect(leanEpochs.map((e) => [e.start, e.posture, e.confidence])).toEqual(
+    fullEpochs.map((e) => [e.start, e.posture, e.confidence]),
+  );
+  expect(leanNights).toBe(0);
+  expect(mostTicks).toBeLessThanOrEqual(64 + 30 + 60);
+  expect(full.retained.ticks).toBeGreaterThan(10 * mostTicks);
+});

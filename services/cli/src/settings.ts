@@ -1,5 +1,6 @@
 // Every setting is read from a flag, else an environment variable, else its default, and validated with zod.
 // A bad value stops the process with one line naming where it came from and what was expected.
+import { hostname } from 'node:os';
 import { retentionHours } from '@restpose/store';
 import { z } from 'zod';
 
@@ -134,6 +135,21 @@ export const brokerSettings = {
     schema: z.string().min(1, 'expected a password').optional(),
     secret: true,
   },
+  dynsecUsername: {
+    flag: 'dynsec-username',
+    env: 'RESTPOSE_DYNSEC_USERNAME',
+    describe: "Mosquitto's dynamic security admin (made by mosquitto_ctrl dynsec init)",
+    default: 'admin',
+    schema: z.string().min(1, 'expected a user name'),
+  },
+  dynsecPassword: {
+    flag: 'dynsec-password',
+    env: 'RESTPOSE_DYNSEC_PASSWORD',
+    describe:
+      "the dynamic security admin's password; with an external broker, the API then gives devices it registers, rotates or revokes their broker access at once",
+    schema: z.string().min(1, 'expected a password').optional(),
+    secret: true,
+  },
   shareGroup: {
     flag: 'share-group',
     env: 'RESTPOSE_SHARE_GROUP',
@@ -147,6 +163,135 @@ export const brokerSettings = {
     describe: 'posture epoch length in seconds',
     default: '30',
     schema: z.coerce.number({ message: 'expected a number of seconds' }).min(1, 'expected at least 1 second').max(300),
+  },
+} satisfies Settings;
+
+const BYTE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+const byteSize = z
+  .string()
+  .transform((text, ctx) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: 'expected a size such as 2G, 500M or 1048576 (bytes)' });
+      return z.NEVER;
+    }
+    return Math.floor(Number(match[1]) * BYTE_UNITS[match[2]!.toUpperCase()]!);
+  })
+  .pipe(z.number().min(1024 * 1024, 'expected at least 1M'));
+
+const wholeNumber = (what: string, min: number, max: number) =>
+  z.coerce
+    .number({ message: `expected ${what}` })
+    .int(`expected ${what}`)
+    .min(min, `expected ${what}`)
+    .max(max, `expected ${what}`);
+
+/** The ingest service's own settings (with an external broker: `restpose ingest`; in `restpose start` too). */
+export const ingestSettings = {
+  ingestClientId: {
+    flag: 'ingest-client-id',
+    env: 'RESTPOSE_INGEST_CLIENT_ID',
+    describe: 'fixed MQTT client id of this ingest process; unique per process and stable across restarts',
+    default: `restpose-ingest-${hostname().replace(/[^A-Za-z0-9_.-]/g, '-')}`,
+    schema: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, "_", "." or "-"'),
+  },
+  spoolDir: {
+    flag: 'spool-dir',
+    env: 'RESTPOSE_SPOOL_DIR',
+    describe: 'spool directory of this ingest process (default <data-dir>/spool)',
+    default: (r) => `${r.dataDir}/spool`,
+    schema: z.string().min(1, 'expected a directory path'),
+  },
+  spoolMaxBytes: {
+    flag: 'spool-max-bytes',
+    env: 'RESTPOSE_SPOOL_MAX_BYTES',
+    describe: 'bound of the spool on disk; when full, batches stay unacknowledged at the broker',
+    default: '2G',
+    schema: byteSize,
+  },
+  spoolFsync: {
+    flag: 'spool-fsync',
+    env: 'RESTPOSE_SPOOL_FSYNC',
+    describe: 'interval (acknowledge once written, fsync periodically) or always (acknowledge once fsynced)',
+    default: 'interval',
+    schema: z.enum(['interval', 'always'], { message: 'expected interval or always' }),
+  },
+  spoolFsyncIntervalMs: {
+    flag: 'spool-fsync-interval-ms',
+    env: 'RESTPOSE_SPOOL_FSYNC_INTERVAL_MS',
+    describe: 'with --spool-fsync interval: milliseconds between fsyncs',
+    default: '100',
+    schema: wholeNumber('milliseconds from 1 to 10000', 1, 10_000),
+  },
+  mqttSessionExpiry: {
+    flag: 'mqtt-session-expiry',
+    env: 'RESTPOSE_MQTT_SESSION_EXPIRY',
+    describe: 'seconds the broker keeps the ingest session (and queues its batches) while it is away (MQTT 5)',
+    default: '604800',
+    schema: wholeNumber('seconds from 60 to 4294967295', 60, 4_294_967_295),
+  },
+  writeBatchSamples: {
+    flag: 'write-batch-samples',
+    env: 'RESTPOSE_WRITE_BATCH_SAMPLES',
+    describe: 'samples per store write (many devices per write)',
+    default: '20000',
+    schema: wholeNumber('a whole number from 100 to 1000000', 100, 1_000_000),
+  },
+  writeConcurrency: {
+    flag: 'write-concurrency',
+    env: 'RESTPOSE_WRITE_CONCURRENCY',
+    describe: 'store writes in flight at once',
+    default: '2',
+    schema: wholeNumber('a whole number from 1 to 16', 1, 16),
+  },
+  deadLettersPerHour: {
+    flag: 'dead-letters-per-hour',
+    env: 'RESTPOSE_DEAD_LETTERS_PER_HOUR',
+    describe: 'refused payloads kept (and answered on the errors topic) per device per hour; the rest are counted',
+    default: '1000',
+    schema: wholeNumber('a whole number from 0 to 1000000', 0, 1_000_000),
+  },
+  storeLagWarn: {
+    flag: 'store-lag-warn',
+    env: 'RESTPOSE_STORE_LAG_WARN',
+    describe: 'seconds the store may trail the spool before health is "degraded"',
+    default: '30',
+    schema: wholeNumber('seconds from 1', 1, 86_400),
+  },
+  storeLagMax: {
+    flag: 'store-lag-max',
+    env: 'RESTPOSE_STORE_LAG_MAX',
+    describe: 'seconds the store may trail the spool before health is "down"',
+    default: '300',
+    schema: wholeNumber('seconds from 1', 1, 86_400),
+  },
+  leaveGroupOnStop: {
+    flag: 'leave-group-on-stop',
+    env: 'RESTPOSE_LEAVE_GROUP_ON_STOP',
+    describe: 'on a clean stop, leave the shared subscription for good (a member being removed; never the only one)',
+    default: 'false',
+    schema: z.enum(['true', 'false'], { message: 'expected true or false' }).transform((v) => v === 'true'),
+  },
+  nightCutoffMinutes: {
+    flag: 'night-cutoff-minutes',
+    env: 'RESTPOSE_NIGHT_CUTOFF_MINUTES',
+    describe: 'a device silent this long while in bed has its night computed without a confirmed final rise',
+    default: '120',
+    schema: wholeNumber('minutes from 30 to 1440', 30, 1440),
+  },
+  metricsHost: {
+    flag: 'metrics-host',
+    env: 'RESTPOSE_METRICS_HOST',
+    describe: 'address of the ingest /metrics and /healthz server',
+    default: '127.0.0.1',
+    schema: z.string().min(1, 'expected a host name or address'),
+  },
+  metricsPort: {
+    flag: 'metrics-port',
+    env: 'RESTPOSE_METRICS_PORT',
+    describe: 'port of the ingest /metrics and /healthz server (0 picks a free one)',
+    default: '9464',
+    schema: port,
   },
 } satisfies Settings;
 

@@ -2,7 +2,17 @@
 // they depend on each other, and stops them in reverse so accepted data is flushed before the store closes.
 import { mkdirSync } from 'node:fs';
 import { buildApi, type ComponentHealth, type DeviceCredentialsSink, registryOnly } from '@restpose/api';
-import { type EmbeddedBroker, IngestService, startEmbeddedBroker } from '@restpose/ingest';
+import {
+  type DeviceAccess,
+  type EmbeddedBroker,
+  embeddedDeviceAccess,
+  IngestMetrics,
+  IngestService,
+  MosquittoAccess,
+  type OpsServer,
+  startEmbeddedBroker,
+  startOpsServer,
+} from '@restpose/ingest';
 import { hashSecret, newSecret } from '@restpose/protocol';
 import type { DeviceFleet } from '@restpose/simulator';
 import { openStore, type Store, type StoreConfig, StoreError } from '@restpose/store';
@@ -18,10 +28,13 @@ import {
   ConfigError,
   type ConfigOf,
   type common,
+  type ingestSettings,
   type storeSettings,
 } from './settings.js';
 
-export type SystemConfig = ConfigOf<typeof common & typeof storeSettings & typeof brokerSettings & typeof apiSettings> &
+export type SystemConfig = ConfigOf<
+  typeof common & typeof storeSettings & typeof brokerSettings & typeof ingestSettings & typeof apiSettings
+> &
   Partial<ConfigOf<typeof postureSettings>> & {
     /** Which parts run in this process. */
     components: { broker: boolean; ingest: boolean; api: boolean };
@@ -32,6 +45,12 @@ export interface RunningSystem {
   store: Store;
   apiUrl: string | null;
   brokerUrl: string | null;
+  /** The ingest /metrics and /healthz server, when ingest runs here. */
+  metricsUrl: string | null;
+  broker: EmbeddedBroker | null;
+  /** Revokes (and provisions) devices on the embedded broker; null with an external broker (MosquittoAccess). */
+  deviceAccess: DeviceAccess | null;
+  ingest: IngestService | null;
   adminToken: string;
   demoCredentials: DeviceCredential[];
   stop(): Promise<void>;
@@ -61,6 +80,7 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
     let broker: EmbeddedBroker | null = null;
     let brokerUrl = config.brokerUrl;
     let ingestPassword = config.ingestPassword;
+    let ingest: IngestService | null = null;
     if (config.components.broker && !brokerUrl) {
       // The embedded broker and ingest share this process, so ingest's secret never leaves memory.
       ingestPassword = newSecret();
@@ -70,16 +90,18 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
         store,
         serviceAccounts: [{ username: config.ingestUsername, secretHash: hashSecret(ingestPassword) }],
         logger,
+        onRefusedPublish: (refusal) => ingest?.recordBrokerRefusal(refusal),
       });
       const b = broker;
       stops.push(() => b.close());
       brokerUrl = `mqtt://${config.mqttHost}:${broker.port}`;
     }
+    const deviceAccess = broker ? embeddedDeviceAccess(broker) : null;
     if (!brokerUrl && (config.components.ingest || config.demoDevices > 0)) {
       throw new ConfigError('RESTPOSE_BROKER_URL: required when the embedded broker is not started');
     }
 
-    let ingest: IngestService | null = null;
+    let metricsUrl: string | null = null;
     if (config.components.ingest) {
       if (!ingestPassword) throw new ConfigError('RESTPOSE_INGEST_PASSWORD: required with an external broker');
       // The posture model of the live epochs (the rule unless configured; the learned model costs little per device).
@@ -89,31 +111,55 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
         'RESTPOSE_POSTURE_MODEL',
         logger,
       );
+      const metrics = new IngestMetrics({ defaultMetrics: true });
       ingest = new IngestService({
         postureModel: posture?.model,
         brokerUrl: brokerUrl!,
         username: config.ingestUsername,
         password: ingestPassword,
-        clientId: `restpose-ingest-${config.ingestUsername}`,
+        clientId: config.ingestClientId,
+        // aedes speaks MQTT 3.1.1 and has no shared subscriptions; it serves this one ingest.
         shareGroup: broker ? null : config.shareGroup,
+        protocolVersion: broker ? 4 : 5,
+        sessionExpirySeconds: config.mqttSessionExpiry,
         epochSeconds: config.epochSeconds,
+        nightCutoffMinutes: config.nightCutoffMinutes,
         store,
         logger,
+        metrics,
+        spoolDir: config.spoolDir,
+        spoolMaxBytes: config.spoolMaxBytes,
+        fsync: config.spoolFsync,
+        fsyncIntervalMs: config.spoolFsyncIntervalMs,
+        roundSamples: config.writeBatchSamples,
+        writeConcurrency: config.writeConcurrency,
+        deadLettersPerHour: config.deadLettersPerHour,
+        limits: { lagWarnSeconds: config.storeLagWarn, lagFailSeconds: config.storeLagMax },
       });
       await ingest.start();
       const i = ingest;
-      stops.push(() => i.stop());
+      stops.push(() => i.stop(10_000, { leaveGroup: config.leaveGroupOnStop }));
+      const ops: OpsServer = await startOpsServer({
+        host: config.metricsHost,
+        port: config.metricsPort,
+        registry: metrics.registry,
+        health: () => ({ ...i.health() }),
+      });
+      stops.push(() => ops.close());
+      metricsUrl = ops.url;
     }
 
     let api: FastifyInstance | null = null;
     let apiUrl: string | null = null;
     if (config.components.api) {
       const running = { broker, ingest };
+      const credentials = await deviceCredentialsFor(deviceAccess, config, logger);
+      stops.push(credentials.close);
       api = await buildApi({
         store,
         logger,
         health: () => componentHealth(store, running),
-        deviceCredentials: deviceCredentialsFor(broker, logger),
+        deviceCredentials: credentials.sink,
         deviceBrokerUrl: brokerUrl ?? null,
         rateLimit: { max: config.apiRateLimit, windowMs: 60_000 },
         dashboard: registerDashboard,
@@ -145,7 +191,18 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
       });
     }
 
-    return { store, apiUrl, brokerUrl: brokerUrl ?? null, adminToken, demoCredentials, stop: stopAll };
+    return {
+      store,
+      apiUrl,
+      brokerUrl: brokerUrl ?? null,
+      metricsUrl,
+      broker,
+      deviceAccess,
+      ingest,
+      adminToken,
+      demoCredentials,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;
@@ -153,23 +210,44 @@ export async function startSystem(config: SystemConfig, logger: Logger): Promise
 }
 
 /**
- * How the API's device changes reach the broker. The embedded broker checks the registry at every connect, so it
- * only drops the sessions of rotated or revoked devices. An external broker keeps its own credentials: until ingest
- * provides a provisioning hook for it, changes reach it only through the registry, and the log says so.
+ * How the API's device changes reach the broker. The embedded broker checks the registry at every connect and only
+ * drops the sessions of rotated or revoked devices; Mosquitto gets the new secret (or loses the device) through its
+ * dynamic security plugin when its admin password is configured. Without it, changes stay in the registry until
+ * `restpose mosquitto sync`/`add-device`, and the log says so.
  */
-function deviceCredentialsFor(broker: EmbeddedBroker | null, logger: Logger): DeviceCredentialsSink {
-  if (broker) {
-    return {
-      deviceChanged: async (change) => {
-        if (change.kind !== 'provisioned') await broker.disconnectDevice(change.device.id);
-      },
-    };
+async function deviceCredentialsFor(
+  access: DeviceAccess | null,
+  config: SystemConfig,
+  logger: Logger,
+): Promise<{ sink: DeviceCredentialsSink; close: () => Promise<void> }> {
+  let close = async () => {};
+  if (!access && config.brokerUrl && config.dynsecPassword) {
+    const mosquitto = await MosquittoAccess.connect({
+      brokerUrl: config.brokerUrl,
+      username: config.dynsecUsername,
+      password: config.dynsecPassword,
+    }).catch((err: Error) => {
+      throw new ConfigError(`RESTPOSE_DYNSEC_PASSWORD: cannot administer ${config.brokerUrl}: ${err.message}`);
+    });
+    access = mosquitto;
+    close = () => mosquitto.close();
   }
-  logger.warn('external broker: device credential changes are kept in the registry only; the broker is not told');
-  return registryOnly;
+  if (!access) {
+    logger.warn('external broker without RESTPOSE_DYNSEC_PASSWORD: device credential changes stay in the registry');
+    return { sink: registryOnly, close };
+  }
+  const a = access;
+  const sink: DeviceCredentialsSink = {
+    deviceChanged: (change) =>
+      change.kind === 'revoked'
+        ? a.revokeDevice(change.device.id)
+        : a.provisionDevice(change.device.id, change.password),
+  };
+  return { sink, close };
 }
 
-function storeConfig(config: SystemConfig): StoreConfig {
+/** The store the settings name (`--store` and its connection settings). */
+export function storeConfig(config: ConfigOf<typeof storeSettings>): StoreConfig {
   if (config.store === 'duckdb') return { kind: 'duckdb', path: config.duckdbPath };
   return {
     kind: 'influxdb',
@@ -199,8 +277,8 @@ async function componentHealth(
     };
   }
   if (running.ingest) {
-    const h = running.ingest.health();
-    components.ingest = { state: h.connected ? 'up' : 'down', detail: { ...h.stats } };
+    const { state, ...detail } = running.ingest.health();
+    components.ingest = { state, detail };
   }
   return components;
 }

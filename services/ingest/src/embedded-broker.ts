@@ -1,7 +1,9 @@
-// The embedded aedes broker: devices authenticate against the registry and publish only to their own topics;
-// service accounts (ingest) authenticate with a secret held in memory by the process that started them.
+// The embedded aedes broker: devices authenticate against the registry (client id = username = device id) and
+// publish only to their own topics; service accounts (ingest) authenticate with a secret held in memory by the
+// process that started them. aedes keeps sessions and queued messages in memory: a batch it acknowledged to a device
+// survives an ingest restart inside the process, not a restart of the process (docs/operations.md).
 import { createServer, type Server } from 'node:net';
-import { parseDeviceTopic, secretMatches } from '@restpose/protocol';
+import { parseDeviceTopic, type Rejection, secretMatches } from '@restpose/protocol';
 import type { Store } from '@restpose/store';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from 'pino';
@@ -18,6 +20,17 @@ export interface EmbeddedBrokerOptions {
   store: Store;
   serviceAccounts: ServiceAccount[];
   logger: Logger;
+  /** A publish the broker refused; the connection of the client is closed after it. */
+  onRefusedPublish?(refusal: RefusedPublish): void;
+}
+
+export interface RefusedPublish {
+  /** The device the client authenticated as (null for a client that is not a device). */
+  deviceId: string | null;
+  clientId: string;
+  topic: string;
+  payload: Buffer;
+  rejection: Rejection;
 }
 
 export interface EmbeddedBroker {
@@ -38,8 +51,24 @@ const DEVICE_SUBSCRIBE = new Set(['config', 'errors']);
 type Identity = { kind: 'service' } | { kind: 'device'; deviceId: string };
 const identities = new WeakMap<Client, Identity>();
 
-function authError(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: 4 as AuthenticateError['returnCode'] });
+/** CONNACK 2: identifier rejected; 4: bad user name or password. */
+function authError(message: string, returnCode: 2 | 4 = 4): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: returnCode as AuthenticateError['returnCode'] });
+}
+
+/** Why a device may not publish to `topic`, or null when it may. */
+function publishRefusal(deviceId: string, topic: string): Rejection | null {
+  const parsed = parseDeviceTopic(topic);
+  if (!parsed || !DEVICE_PUBLISH.has(parsed.channel)) {
+    return { code: 'WRONG_TOPIC', message: `topic: ${topic.slice(0, 200)} is not a topic a device may publish to` };
+  }
+  if (parsed.deviceId !== deviceId) {
+    return {
+      code: 'DEVICE_MISMATCH',
+      message: `topic: names device ${parsed.deviceId}, but this client authenticated as ${deviceId}`,
+    };
+  }
+  return null;
 }
 
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -53,9 +82,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
   const broker = await Aedes.createBroker({
     authenticate: (client, username, password, done) => {
-      const fail = (reason: string) => {
+      const fail = (reason: string, code: 2 | 4 = 4) => {
         log.warn({ clientId: client.id, username, reason }, 'connection refused');
-        done(authError(reason), false);
+        done(authError(reason, code), false);
       };
       if (!username || !password) return fail('username and password required');
       const service = options.serviceAccounts.find((a) => a.username === username);
@@ -70,6 +99,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
           if ((changes.get(username) ?? 0) !== changesBefore) return fail('credentials changed during connect');
           if (!device || device.revokedAt !== null) return fail('unknown or revoked device');
           if (!secretMatches(password, device.secretHash)) return fail('bad device credentials');
+          if (client.id !== device.id) return fail(`client id ${client.id} is not the device id ${device.id}`, 2);
           identities.set(client, { kind: 'device', deviceId: device.id });
           done(null, true);
         },
@@ -79,12 +109,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     authorizePublish: (client, packet, done) => {
       const who = client ? identities.get(client) : undefined;
       if (who?.kind === 'service') return done(null);
-      const topic = parseDeviceTopic(packet.topic);
-      if (who?.kind === 'device' && topic?.deviceId === who.deviceId && DEVICE_PUBLISH.has(topic.channel)) {
-        return done(null);
-      }
-      log.warn({ clientId: client?.id, topic: packet.topic }, 'publish refused');
-      done(new Error(`not allowed to publish to ${packet.topic}`));
+      const deviceId = who?.kind === 'device' ? who.deviceId : null;
+      const rejection = deviceId
+        ? publishRefusal(deviceId, packet.topic)
+        : { code: 'WRONG_TOPIC' as const, message: 'this client may not publish' };
+      if (!rejection) return done(null);
+      log.warn({ clientId: client?.id, topic: packet.topic, code: rejection.code }, 'publish refused');
+      options.onRefusedPublish?.({
+        deviceId,
+        clientId: client?.id ?? '',
+        topic: packet.topic,
+        payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+        rejection,
+      });
+      // aedes closes the connection of a client whose publish is refused (MQTT 3.1.1 has no negative PUBACK).
+      done(new Error(rejection.message));
     },
     authorizeSubscribe: (client, subscription, done) => {
       const who = identities.get(client);

@@ -4,6 +4,7 @@ import { registerAnalyze } from './analyze.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerGenerate } from './generate.js';
 import { registerLink } from './link.js';
+import { registerMosquitto } from './mosquitto.js';
 import { registerSimulate } from './simulate.js';
 import { registerIngestAndApi, registerStart } from './start.js';
 import { registerTrain } from './train.js';
@@ -19,4 +20,5 @@ export const registerCommands: Array<(program: Command) => void> = [
   registerLink,
   registerTrain,
   registerEvaluate,
+  registerMosquitto,
 ];

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { addSettingOptions } from '../command-options.js';
 import { createLogger } from '../logger.js';
 import { postureSettings } from '../posture-model.js';
-import { apiSettings, brokerSettings, common, loadConfig, storeSettings } from '../settings.js';
+import { apiSettings, brokerSettings, common, ingestSettings, loadConfig, storeSettings } from '../settings.js';
 import { type RunningSystem, startSystem } from '../system.js';
 
 const startSettings = {
   ...common,
   ...storeSettings,
   ...brokerSettings,
+  ...ingestSettings,
   ...apiSettings,
   ...postureSettings,
   demoDevices: {
@@ -44,6 +45,7 @@ function banner(system: RunningSystem, dataDir: string): string {
     `  Dashboard    ${system.apiUrl}/   (sign in with the admin token)`,
     `  API          ${system.apiUrl}   (health: ${system.apiUrl}/healthz)`,
     `  MQTT broker  ${system.brokerUrl}`,
+    `  Metrics      ${system.metricsUrl}/metrics   (ingest health: ${system.metricsUrl}/healthz)`,
     `  Admin token  ${system.adminToken}`,
     `               (kept in ${dataDir}/admin.token)`,
   ];
@@ -63,7 +65,14 @@ function banner(system: RunningSystem, dataDir: string): string {
   return lines.join('\n');
 }
 
-const componentSettings = { ...common, ...storeSettings, ...brokerSettings, ...apiSettings, ...postureSettings };
+const componentSettings = {
+  ...common,
+  ...storeSettings,
+  ...brokerSettings,
+  ...ingestSettings,
+  ...apiSettings,
+  ...postureSettings,
+};
 
 /** `ingest` and `api` run one part each, for deployments with an external broker and InfluxDB. */
 function registerComponent(program: Command, name: 'ingest' | 'api', description: string): void {
@@ -75,7 +84,10 @@ function registerComponent(program: Command, name: 'ingest' | 'api', description
         { ...config, demoDevices: 0, components: { broker: false, ingest: name === 'ingest', api: name === 'api' } },
         logger,
       );
-      logger.info({ api: system.apiUrl, broker: system.brokerUrl }, `restpose ${name} running`);
+      logger.info(
+        { api: system.apiUrl, broker: system.brokerUrl, metrics: system.metricsUrl },
+        `restpose ${name} running`,
+      );
       stopOnSignals(system, (line) => logger.info(line));
     },
   );
