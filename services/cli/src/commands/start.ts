@@ -6,13 +6,18 @@ import { postureSettings } from '../posture-model.js';
 import { apiSettings, brokerSettings, common, ingestSettings, loadConfig, storeSettings } from '../settings.js';
 import { type RunningSystem, startSystem } from '../system.js';
 
-const startSettings = {
+/** Every component's settings: `ingest` and `api` take them all, `start` these and its demo devices. */
+const componentSettings = {
   ...common,
   ...storeSettings,
   ...brokerSettings,
   ...ingestSettings,
   ...apiSettings,
   ...postureSettings,
+};
+
+const startSettings = {
+  ...componentSettings,
   demoDevices: {
     flag: 'demo-devices',
     env: 'RESTPOSE_DEMO_DEVICES',
@@ -64,15 +69,6 @@ function banner(system: RunningSystem, dataDir: string): string {
   );
   return lines.join('\n');
 }
-
-const componentSettings = {
-  ...common,
-  ...storeSettings,
-  ...brokerSettings,
-  ...ingestSettings,
-  ...apiSettings,
-  ...postureSettings,
-};
 
 /** `ingest` and `api` run one part each, for deployments with an external broker and InfluxDB. */
 function registerComponent(program: Command, name: 'ingest' | 'api', description: string): void {

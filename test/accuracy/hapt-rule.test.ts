@@ -1,13 +1,14 @@
 // Real recordings: UCI HAPT users 01-15 (waist smartphone, 50 Hz), in ../shared/data beside the repository.
 // Bar: lying vs upright per 1-s epoch at least 99% on labelled, non-transition segments, with the mounting
 // estimated from the data (--orientation auto), not set by hand. Skips when the data is absent.
-import { analyzeRecording } from '../src/index.js';
-import { HAPT_DIR, haptClass, haptPresent, loadHapt } from './hapt.js';
+import { haptClass, haptDir, haptPresent, loadHapt } from '@restpose/classifier';
+import { analyzeRecording } from '@restpose/signal';
 
-const run = haptPresent ? test : test.skip;
-const title = 'lying vs upright per 1-s epoch is at least 99% per user and overall (auto orientation)';
+const present = haptPresent();
+const run = present ? test : test.skip;
+const title = 'the angle rule: lying vs upright per 1-s epoch is at least 99% per user and overall (auto orientation)';
 
-run(haptPresent ? title : `${title} (skipped: no UCI HAPT data at ${HAPT_DIR})`, () => {
+run(present ? title : `${title} (skipped: no UCI HAPT data at ${haptDir()})`, () => {
   const perUser = new Map<number, { ok: number; n: number }>();
   const confusion = { upright: { upright: 0, lying: 0 }, lying: { upright: 0, lying: 0 } };
   for (const h of loadHapt()) {
