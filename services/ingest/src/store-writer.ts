@@ -211,6 +211,9 @@ export class StoreWriter {
       const waiting = spool.log.writtenOffset - this.readOffset;
       if (waiting === 0) {
         if (this.stopping && this.inflight.length === 0) break;
+        // Caught up with nothing new: the only way a full spool (holding batches back) gets room is a snapshot here.
+        this.snapshotWhenIdle();
+        if (this.pendingSnapshot) this.persist();
         await this.waitForWork(this.stopping ? 20 : 1000);
         continue;
       }
