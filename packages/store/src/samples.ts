@@ -97,20 +97,15 @@ export function toMicros(ms: number): number {
 }
 
 /** Collects samples read back, column by column, into a batch; gyro is kept only if every sample has it. */
+type Columns = [number[], number[], number[], number[], number[], number[], number[]];
+
 export class SampleCollector {
-  private readonly columns: number[][] = [[], [], [], [], [], [], []];
+  // t, ax, ay, az, gx, gy, gz
+  private readonly columns: Columns = [[], [], [], [], [], [], []];
   private gyroEverywhere = true;
 
   push(t: number, ax: number, ay: number, az: number, gx: number | null, gy: number | null, gz: number | null): void {
-    const [ct, cax, cay, caz, cgx, cgy, cgz] = this.columns as [
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-    ];
+    const [ct, cax, cay, caz, cgx, cgy, cgz] = this.columns;
     ct.push(t);
     cax.push(ax);
     cay.push(ay);
@@ -122,15 +117,7 @@ export class SampleCollector {
   }
 
   batch(deviceId: string): SampleBatch {
-    const [t, ax, ay, az, gx, gy, gz] = this.columns as [
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-      number[],
-    ];
+    const [t, ax, ay, az, gx, gy, gz] = this.columns;
     return {
       deviceId,
       t: Float64Array.from(t),
