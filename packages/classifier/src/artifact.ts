@@ -15,7 +15,7 @@ export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/posture/
 
 export const postureMetaSchema = z.object({
   format: z.literal('restpose-posture-model/1'),
-  /** `posture-mlp@1.0.0+<first 12 hex of the sha256 of weights, normalization and context>` */
+  /** `posture-mlp@<semver>+<first 12 hex of the sha256 of weights, normalization and context>` */
   version: z.string(),
   labels: z.array(z.string()),
   inputs: z.array(z.string()),
@@ -67,7 +67,7 @@ export async function saveArtifact(
   return version;
 }
 
-/** `posture-mlp@1.0.0+hash`: the hash covers the weights, the normalization and the context parameters. */
+/** `posture-mlp@<semver>+hash`: the hash covers the weights, the normalization and the context parameters. */
 export function versionOf(weights: Uint8Array, normalization: Normalization): string {
   const h = createHash('sha256');
   h.update(weights);

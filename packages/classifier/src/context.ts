@@ -71,6 +71,10 @@ export const CONTEXT_PARAMS = {
   nominalShare: 0.7,
   /** Probability that the offset jumps (a slip) before a stretch. */
   hazard: 0.15,
+  /** The model overrides the rule only while the offset is at least this far from 0 ... degrees */
+  gateOffsetDeg: 8,
+  /** ... with a posterior SD at most this, degrees (chosen on validation seeds: gate.ts). */
+  gateOffsetSdDeg: 8,
 } as const;
 export type ContextParams = { [K in keyof typeof CONTEXT_PARAMS]: number };
 
@@ -163,6 +167,11 @@ export class PostureContext {
     out[o + 11] = features[f + F.speed100]!;
     out[o + 12] = angleDeg(ref, [0, 1, 0]) / 90;
     out[o + 13] = this.offsetSdDeg / 45;
+  }
+
+  /** Whether the mounting is confidently off about the spine: where the rule, reading it as given, goes wrong. */
+  get mountingOff(): boolean {
+    return abs(this.offsetDeg) >= this.p.gateOffsetDeg && this.offsetSdDeg <= this.p.gateOffsetSdDeg;
   }
 
   /** Current estimates, for reports and tests. */

@@ -3,6 +3,7 @@ export * from './backend.js';
 export * from './context.js';
 export * from './dataset.js';
 export * from './evaluate.js';
+export * from './gate.js';
 export * from './hapt.js';
 export * from './inference-cost.js';
 export * from './model.js';

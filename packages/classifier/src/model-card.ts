@@ -1,9 +1,9 @@
 // models/posture/MODEL_CARD.md and evaluation.json, written from an evaluation run (`restpose train`,
 // `restpose evaluate`) so that every figure in the card is reproducible by a command.
-import type { Agreement } from '@restpose/signal';
+import { type Agreement, ANGLE_RULE_VERSION } from '@restpose/signal';
 import { CONTEXT_PARAMS, MODEL_INPUT_NAMES } from './context.js';
 import type { ConditionResult, HaptResult } from './evaluate.js';
-import { HIDDEN_UNITS } from './model.js';
+import { HIDDEN_UNITS, MODEL_NAME, MODEL_SEMVER } from './model.js';
 import { CONDITIONS, SEEDS } from './scenarios.js';
 
 export interface InferenceCost {
@@ -90,7 +90,7 @@ hand; every figure below comes from the command. Raw figures: [evaluation.json](
 ## Intended use
 
 Sleep posture (upright, supine, prone, left, right) per epoch from a lower-back (lumbar) accelerometer, an
-alternative to the angle rule (\`angle-rule@1.0.0\`, kept as the baseline: every epoch also carries \`rulePosture\`)
+alternative to the angle rule (\`${ANGLE_RULE_VERSION}\`, kept as the baseline: every epoch also carries \`rulePosture\`)
 where the rule is fragile: a mounting that is wrong or estimated badly, three-quarter positions near the sector boundaries, a sensor
 that slips on the body overnight, and movement during the night. Same inputs as the rule plus context from earlier
 epochs of the same stream; causal, so \`restpose analyze\` and the live ingest service give the same labels. Not a
@@ -98,12 +98,18 @@ diagnostic device; not validated on real overnight recordings with posture label
 
 ## Model
 
-- **Version** \`${r.version}\`: architecture and inputs \`posture-mlp@1.0.0\`, then the first 12 hex digits of the
+- **Version** \`${r.version}\`: architecture, inputs and decision \`${MODEL_NAME}@${MODEL_SEMVER}\`, then the first 12 hex digits of the
   SHA-256 of the weights, normalization, context parameters and input names. Every epoch's \`algorithm\` and the
   analysis's \`meta.postureAlgorithm\` carry it.
 - **Architecture**: MLP, ${MODEL_INPUT_NAMES.length} inputs (z-scored with the training set's mean and SD, stored in
   \`posture.json\`) -> ${HIDDEN_UNITS.join(' -> ')} ReLU -> 5 logits -> softmax; ${r.weightsBytes} bytes of float32 weights.
-  The analyzer's hysteresis (probability margin 0.3) follows, as for the rule.
+- **Decision** (\`gate.ts\`): where the context finds the mounting right, the epoch's probabilities are the angle
+  rule's (the rule is exact there, and the network can only add errors); where the roll offset is at least
+  ${CONTEXT_PARAMS.gateOffsetDeg} degrees from 0 with a posterior SD of at most ${CONTEXT_PARAMS.gateOffsetSdDeg} degrees, they are the mean of the network's and the
+  context's corrected sector probabilities (with the rule's upright probability). Chosen on the validation seeds:
+  the network alone there lost epochs the rule had right on default and artifact nights, the corrected sectors
+  alone gained fewer on three-quarter and slip nights; the mean did neither. The analyzer's hysteresis (probability margin 0.3, or 60 s still) follows, as
+  for the rule.
 - **Inputs** (per epoch, \`packages/classifier/src/context.ts\`), all causal, chosen on validation seeds (a version
   that also saw raw directions and rolls learned the training nights' people and did worse on validation nights): tilt of the body-frame gravity
   direction, and the same after an **upright reference** (mean gravity direction of walking-like epochs, SD of

@@ -1,13 +1,14 @@
 // The learned posture model: a small MLP over MODEL_INPUT_NAMES (epoch features plus context), and its
 // PostureModel adapter for @restpose/signal's analyzer. Each stream (device, recording) gets a session with its
 // own context; the network and its weights are shared.
-import { POSTURE_LABELS, type PostureModel } from '@restpose/signal';
+import { angleRule, POSTURE_LABELS, type PostureModel } from '@restpose/signal';
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_INPUT_COUNT, MODEL_INPUT_NAMES, PostureContext } from './context.js';
+import { gatedProbabilities } from './gate.js';
 
 export const MODEL_NAME = 'posture-mlp';
 /** The architecture and input definition; the artifact's version adds a hash of its weights. */
-export const MODEL_SEMVER = '1.0.0';
+export const MODEL_SEMVER = '1.1.0';
 export const HIDDEN_UNITS = [32, 32] as const;
 /** L2 penalty on the kernels (applied by the training loop). */
 export const L2 = 1e-4;
@@ -84,8 +85,13 @@ export class PostureNet {
             throw new Error(`${net.version}: predict needs the epoch summaries behind the ${rows} rows`);
           }
           const inputs = new Float32Array(rows * MODEL_INPUT_COUNT);
-          for (let i = 0; i < rows; i++) context.step(features, i, epochs[i]!, inputs);
-          return net.probabilities(inputs, rows);
+          const mountingOff = new Uint8Array(rows);
+          for (let i = 0; i < rows; i++) {
+            context.step(features, i, epochs[i]!, inputs);
+            mountingOff[i] = context.mountingOff ? 1 : 0;
+          }
+          const rule = angleRule.predict(features, rows);
+          return gatedProbabilities(net.probabilities(inputs, rows), rule, inputs, mountingOff, rows);
         },
         session: make,
       };

@@ -49,6 +49,7 @@ test('a mounting turned 20 degrees about the spine shows as a roll offset once s
   expect(ctx.state.rollOffsetDeg).toBeGreaterThanOrEqual(18);
   expect(ctx.state.rollOffsetDeg).toBeLessThanOrEqual(22);
   expect(ctx.state.rollOffsetSdDeg).toBeLessThan(5);
+  expect(ctx.mountingOff).toBe(true); // the model's gate opens
   // A three-quarter position 30 degrees from supine reads 50 (the left sector); over the offset it is supine.
   const out = feed(ctx, lying(20 + 30), 5);
   expect(out[col('pSupine')]!).toBeGreaterThan(0.9);
@@ -69,6 +70,7 @@ test('before any lying evidence the sector probabilities are the prior: clear po
   const out = feed(ctx, lying(-90), 1);
   expect(out[col('pRight')]!).toBeGreaterThan(0.99);
   expect(ctx.state.rollOffsetSdDeg).toBeGreaterThan(8); // the prior's spread, about 12 degrees
+  expect(ctx.mountingOff).toBe(false); // the rule's labels stand
 });
 
 test('after a slip of 25 degrees the offset follows within a few stretches', () => {

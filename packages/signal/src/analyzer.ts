@@ -12,7 +12,14 @@ import {
   refinePeriod,
 } from './night.js';
 import { classifyMinute, type Interval, NonWearDetector, type NonWearOptions } from './nonwear.js';
-import { angleRule, POSTURE_LABELS, PostureHysteresis, type PostureLabel, type PostureModel } from './posture-rule.js';
+import {
+  angleRule,
+  isStill,
+  POSTURE_LABELS,
+  PostureHysteresis,
+  type PostureLabel,
+  type PostureModel,
+} from './posture-rule.js';
 import type { Mat3 } from './rotation.js';
 import { type Calibration, NO_CALIBRATION, TickAccumulator, type TickSamples } from './ticks.js';
 
@@ -221,8 +228,9 @@ export class StreamingAnalyzer {
         this.ruleHysteresis.reset();
       }
       this.lastEpochEnd = s.start + s.durationS * 1000;
-      const label = this.hysteresis.step(probs, i * k);
-      const rule = this.model === angleRule ? label : this.ruleHysteresis.step(ruleProbs, i * k);
+      const stillS = isStill(feats, i) ? s.durationS : 0;
+      const label = this.hysteresis.step(probs, i * k, stillS);
+      const rule = this.model === angleRule ? label : this.ruleHysteresis.step(ruleProbs, i * k, stillS);
       return {
         ...s,
         posture: POSTURE_LABELS[label]!,

@@ -3,12 +3,12 @@
 // (+90), prone (180) and right (-90), so a three-quarter position goes to the nearer of its two neighbours. Soft
 // scores instead of hard cuts let the hysteresis layer hold a label until the angle is clearly past a boundary.
 import { rollDeg, tiltFromVerticalDeg } from './angles.js';
-import { EPOCH_FEATURE_COUNT, type EpochSummary } from './features.js';
+import { EPOCH_FEATURE_COUNT, EPOCH_FEATURE_NAMES, type EpochSummary } from './features.js';
 
 export const POSTURE_LABELS = ['upright', 'supine', 'prone', 'left', 'right'] as const;
 export type PostureLabel = (typeof POSTURE_LABELS)[number];
 
-export const ANGLE_RULE_VERSION = 'angle-rule@1.0.0';
+export const ANGLE_RULE_VERSION = 'angle-rule@1.1.0';
 
 /** Spine-from-vertical angle separating upright (incl. reclined sitting) from lying, degrees. */
 export const UPRIGHT_MAX_TILT_DEG = 60;
@@ -79,23 +79,51 @@ export function argmax(p: ArrayLike<number>, o: number, len: number): number {
   return best;
 }
 
+/** A still epoch: direction spread below this (degrees) and SD of |a| below this (g). */
+export const STILL_SPREAD_DEG = 10;
+export const STILL_MAG_SD_G = 0.05;
+/** Still this long with the same most likely class, a position counts as settled, s. */
+export const SETTLE_S = 60;
+
+const SPREAD90 = EPOCH_FEATURE_NAMES.indexOf('spread90');
+const MAG_SD = EPOCH_FEATURE_NAMES.indexOf('magSd');
+
+/** Whether feature row `i` (EPOCH_FEATURE_NAMES order) is still: no movement within the epoch. */
+export function isStill(features: Float32Array, i: number): boolean {
+  const o = i * EPOCH_FEATURE_COUNT;
+  return features[o + SPREAD90]! * 90 < STILL_SPREAD_DEG && features[o + MAG_SD]! < STILL_MAG_SD_G;
+}
+
 /**
  * Hysteresis: the label changes only when another class beats the current one by `margin` in probability
- * (0.3: for the rule, about 5 degrees past the upright/lying boundary and 6 degrees past a roll sector boundary).
+ * (0.3: for the rule, about 5 degrees past the upright/lying boundary and 6 degrees past a roll sector boundary),
+ * or when the body has stayed still for `settleS` with the same most likely class. The margin stops flicker while
+ * the angle wanders near a boundary; without the settle rule it also held the previous side for good when a person
+ * settled in a three-quarter position just inside the next sector.
  */
 export class PostureHysteresis {
   private current = -1;
-  constructor(private readonly margin = 0.3) {}
+  private settledClass = -1;
+  private settledS = 0;
+  constructor(
+    private readonly margin = 0.3,
+    private readonly settleS = SETTLE_S,
+  ) {}
 
-  /** Label index for one row of probabilities. */
-  step(p: ArrayLike<number>, o: number): number {
+  /** Label index for one row of probabilities; `stillS` is the epoch's duration when it is still, else 0. */
+  step(p: ArrayLike<number>, o: number, stillS = 0): number {
     const best = argmax(p, o, POSTURE_LABELS.length);
-    if (this.current < 0 || p[o + best]! - p[o + this.current]! >= this.margin) this.current = best;
+    if (stillS > 0 && best === this.settledClass) this.settledS += stillS;
+    else [this.settledClass, this.settledS] = stillS > 0 ? [best, stillS] : [-1, 0];
+    if (this.current < 0 || p[o + best]! - p[o + this.current]! >= this.margin || this.settledS >= this.settleS) {
+      this.current = best;
+    }
     return this.current;
   }
 
   /** Forget the held label (after a gap in the data). */
   reset(): void {
-    this.current = -1;
+    this.current = this.settledClass = -1;
+    this.settledS = 0;
   }
 }

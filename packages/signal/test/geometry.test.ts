@@ -2,9 +2,11 @@ import {
   angleRule,
   applyMat3,
   EPOCH_FEATURE_COUNT,
+  EPOCH_FEATURE_NAMES,
   featureMatrix,
   frontalDeg,
   IDENTITY,
+  isStill,
   mountingFromAxes,
   POSTURE_LABELS,
   PostureHysteresis,
@@ -97,6 +99,36 @@ test('hysteresis holds a label near a sector boundary and lets go once clearly p
   expect(row(55)).toBe('left'); // clearly past it
   expect(row(43)).toBe('left'); // and now held on the other side
   expect(row(35)).toBe('supine');
+});
+
+test('a position held still for a minute takes its own label, however near the boundary; movement does not', () => {
+  const h = new PostureHysteresis(0.3);
+  const row = (roll: number, stillS: number) => {
+    const feats = new Float32Array(EPOCH_FEATURE_COUNT);
+    feats.set(lyingG(roll), 0);
+    return POSTURE_LABELS[h.step(angleRule.predict(feats, 1), 0, stillS)];
+  };
+  expect(row(0, 30)).toBe('supine');
+  // Rolling towards the left and settling 3 degrees inside the left sector (a three-quarter position).
+  expect(row(48, 0)).toBe('supine');
+  expect(row(48, 30)).toBe('supine'); // 30 s still: not yet settled
+  expect(row(48, 30)).toBe('left'); // 60 s
+  // Restless near the boundary: the margin holds the label however long it lasts.
+  for (let k = 0; k < 5; k++) expect(row(43, 0)).toBe('left');
+  // Still, but the most likely class changes between epochs: the settled time starts again.
+  expect(row(43, 30)).toBe('left');
+  expect(row(47, 30)).toBe('left');
+  expect(row(43, 30)).toBe('left');
+  expect(row(43, 30)).toBe('supine');
+});
+
+test('isStill reads direction spread and |a| SD from the feature row', () => {
+  const feats = new Float32Array(2 * EPOCH_FEATURE_COUNT);
+  feats[EPOCH_FEATURE_NAMES.indexOf('spread90')] = 5 / 90;
+  feats[EPOCH_FEATURE_NAMES.indexOf('magSd')] = 0.01;
+  feats[EPOCH_FEATURE_COUNT + EPOCH_FEATURE_NAMES.indexOf('spread90')] = 20 / 90;
+  expect(isStill(feats, 0)).toBe(true);
+  expect(isStill(feats, 1)).toBe(false);
 });
 
 test("an epoch's median direction follows the seconds most of it holds; the mean is pulled by the rest", () => {
