@@ -10,6 +10,9 @@ test('backoff doubles from the base up to the cap, half of each step random', ()
 test("network errors are retried; a 4xx answer becomes a StoreRequestError with InfluxDB's explanation", () => {
   const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
   expect(classify(reset, 'write samples')).toBeNull();
+  // A server killed mid-write, as Node's fetch reports it (the InfluxDB kill test once failed on this).
+  const closed = Object.assign(new Error('fetch failed: other side closed'), { code: 'UND_ERR_SOCKET' });
+  expect(classify(closed, 'write samples')).toBeNull();
   const refused = Object.assign(new Error('A 400 Bad Request error occurred: {"error":"unable to parse \'x\'"}'), {
     res: { statusCode: 400 },
   });
