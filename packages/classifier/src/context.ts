@@ -173,7 +173,8 @@ export class PostureContext {
 
   /** Whether the mounting is confidently off about the spine: where the rule, reading it as given, goes wrong. */
   get mountingOff(): boolean {
-    return abs(this.offsetDeg) >= this.p.gateOffsetDeg && abs(this.offsetDeg) <= this.p.gateMaxOffsetDeg && this.offsetSdDeg <= this.p.gateOffsetSdDeg;
+    const off = abs(this.offsetDeg);
+    return off >= this.p.gateOffsetDeg && off <= this.p.gateMaxOffsetDeg && this.offsetSdDeg <= this.p.gateOffsetSdDeg;
   }
 
   /** Current estimates, for reports and tests. */
