@@ -65,9 +65,9 @@ test('analyze --model posture uses the learned model, names it and its backend, 
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = analysisOutputSchema.parse(JSON.parse(run.stdout));
-  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@1\.1\.0\+[0-9a-f]{12}$/);
+  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@1\.2\.0\+[0-9a-f]{12}$/);
   expect(['tensorflow', 'wasm', 'cpu']).toContain(out.meta.backend);
-  expect(out.meta.ruleAlgorithm).toBe('angle-rule@1.1.0');
+  expect(out.meta.ruleAlgorithm).toBe('angle-rule@1.2.0');
   expect(out.epochs.find((e) => e.t === 60 * 60)!.posture).toBe('supine');
   expect(out.epochs.find((e) => e.t === 240 * 60)!.posture).toBe('left');
   for (const e of out.epochs) expect(e.rulePosture).toBeDefined();

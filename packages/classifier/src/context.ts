@@ -10,7 +10,7 @@
 //   lying stretch is evidence about the offset modulo 90 degrees. A Bayesian filter on a 1-degree grid keeps the
 //   posterior of the offset: each stretch multiplies in its likelihood (a position near its nominal roll, or -
 //   three-quarter positions, habits - anywhere: a mixture), and before each stretch a small hazard lets the offset
-//   jump (the sensor slipped during the turn). From the posterior come, per epoch, the probability of each lying
+//   jump some 20 degrees from where it was (the sensor slipped during the turn). From the posterior come, per epoch, the probability of each lying
 //   sector for the epoch's roll (averaged over the offset), the most likely offset and how sure it is.
 //
 // The model gets tilts, the sector probabilities and movement features, not raw directions or rolls: with those it
@@ -71,10 +71,14 @@ export const CONTEXT_PARAMS = {
   nominalShare: 0.7,
   /** Probability that the offset jumps (a slip) before a stretch. */
   hazard: 0.15,
+  /** A jump moves the offset by this SD, degrees: a slip turns the sensor from where it was, not back to the prior. */
+  slipSdDeg: 20,
   /** The model overrides the rule only while the offset is at least this far from 0 ... degrees */
   gateOffsetDeg: 8,
   /** ... with a posterior SD at most this, degrees (chosen on validation seeds: gate.ts). */
   gateOffsetSdDeg: 8,
+  /** ... and at most this far: near 45 degrees an offset and a position on a sector boundary look alike. */
+  gateMaxOffsetDeg: 35,
 } as const;
 export type ContextParams = { [K in keyof typeof CONTEXT_PARAMS]: number };
 
@@ -91,9 +95,8 @@ const SECTORS = [0, 180, 90, -90]; // supine, prone, left, right (POSTURE_LABELS
 export class PostureContext {
   private up = [0, 0, 0];
   private stretch: Stretch | null = null;
-  /** Log posterior of the offset (committed evidence only), and the prior. */
+  /** Log posterior of the offset (committed evidence only). */
   private readonly logPost = new Float64Array(GRID);
-  private readonly logPrior = new Float64Array(GRID);
   /** Posterior including the open stretch, normalized (probabilities). */
   private readonly post = new Float64Array(GRID);
   private readonly kappa: number;
@@ -109,8 +112,7 @@ export class PostureContext {
     let m = 0;
     for (let k = 0; k < 360; k++) m += exp(this.kappa * (cos((k * PI) / 180) - 1));
     this.kernelMean = m / 360;
-    for (let j = 0; j < GRID; j++) this.logPrior[j] = -0.5 * ((j - 45) / p.priorSdDeg) ** 2;
-    this.logPost.set(this.logPrior);
+    for (let j = 0; j < GRID; j++) this.logPost[j] = -0.5 * ((j - 45) / p.priorSdDeg) ** 2;
   }
 
   /**
@@ -171,7 +173,8 @@ export class PostureContext {
 
   /** Whether the mounting is confidently off about the spine: where the rule, reading it as given, goes wrong. */
   get mountingOff(): boolean {
-    return abs(this.offsetDeg) >= this.p.gateOffsetDeg && this.offsetSdDeg <= this.p.gateOffsetSdDeg;
+    const off = abs(this.offsetDeg);
+    return off >= this.p.gateOffsetDeg && off <= this.p.gateMaxOffsetDeg && this.offsetSdDeg <= this.p.gateOffsetSdDeg;
   }
 
   /** Current estimates, for reports and tests. */
@@ -195,13 +198,26 @@ export class PostureContext {
     const s = this.stretch;
     this.stretch = null;
     if (!s || s.seconds < this.p.stretchMinS) return;
-    // The offset may have jumped since the last stretch (a slip during the turn): mix in the prior.
+    // The offset may have jumped since the last stretch (a slip during the turn): mix in the slipped posterior.
     const post = normalized(this.logPost);
     const h = this.p.hazard;
-    const prior = normalized(this.logPrior);
+    const jumped = this.slipped(post);
     const roll = atan2(s.sin, s.cos) * DEG;
-    for (let j = 0; j < GRID; j++) this.logPost[j] = log((1 - h) * post[j]! + h * prior[j]!) + this.logLik(roll, j, 1);
+    for (let j = 0; j < GRID; j++) this.logPost[j] = log((1 - h) * post[j]! + h * jumped[j]!) + this.logLik(roll, j, 1);
     this.postDirty = true;
+  }
+
+  /** The posterior after a slip: convolved with a wrapped normal of slipSdDeg (offsets are modulo 90). */
+  private slipped(post: Float64Array): Float64Array {
+    const k = new Float64Array(GRID);
+    let total = 0;
+    for (let d = 0; d < GRID; d++) total += k[d] = exp(-0.5 * (wrap90(d) / this.p.slipSdDeg) ** 2);
+    const out = new Float64Array(GRID);
+    for (let j = 0; j < GRID; j++) {
+      if (post[j]! < 1e-9) continue;
+      for (let d = 0; d < GRID; d++) out[(j + d) % GRID]! += (post[j]! * k[d]!) / total;
+    }
+    return out;
   }
 
   private updatePosterior(): void {

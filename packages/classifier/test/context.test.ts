@@ -73,7 +73,7 @@ test('before any lying evidence the sector probabilities are the prior: clear po
   expect(ctx.mountingOff).toBe(false); // the rule's labels stand
 });
 
-test('after a slip of 25 degrees the offset follows within a few stretches', () => {
+test('after a slip of 25 degrees the offset follows from where it was within two stretches', () => {
   const ctx = new PostureContext();
   const stretches = (offset: number, rolls: number[]) => {
     for (const roll of rolls) {
@@ -85,7 +85,7 @@ test('after a slip of 25 degrees the offset follows within a few stretches', () 
   expect(Math.abs(ctx.state.rollOffsetDeg)).toBeLessThanOrEqual(2);
   stretches(-25, [90]);
   expect(ctx.state.rollOffsetDeg).toBeGreaterThan(-20); // one stretch is not enough against six
-  stretches(-25, [0, -90, 0, 90]);
+  stretches(-25, [0]);
   expect(ctx.state.rollOffsetDeg).toBeLessThanOrEqual(-20);
   expect(ctx.state.rollOffsetDeg).toBeGreaterThanOrEqual(-30);
 });

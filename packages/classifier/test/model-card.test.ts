@@ -23,6 +23,7 @@ test('a condition where the model is worse keeps the rule as the default and is 
   expect(text).toContain('Better: slips (75.00% -> 100.00%)');
   expect(text).toContain('Worse: three-quarter (100.00% -> 75.00%)');
   expect(text).toContain('the angle rule stays the default');
+  expect(text).toContain('It helps most on slips nights');
 });
 
 test('a model at least as good everywhere is said to be', () => {

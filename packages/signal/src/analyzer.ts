@@ -229,8 +229,8 @@ export class StreamingAnalyzer {
       }
       this.lastEpochEnd = s.start + s.durationS * 1000;
       const stillS = isStill(feats, i) ? s.durationS : 0;
-      const label = this.hysteresis.step(probs, i * k, stillS);
-      const rule = this.model === angleRule ? label : this.ruleHysteresis.step(ruleProbs, i * k, stillS);
+      const label = this.hysteresis.step(probs, i * k, stillS, s.rollDeg);
+      const rule = this.model === angleRule ? label : this.ruleHysteresis.step(ruleProbs, i * k, stillS, s.rollDeg);
       return {
         ...s,
         posture: POSTURE_LABELS[label]!,

@@ -8,7 +8,7 @@ import { EPOCH_FEATURE_COUNT, EPOCH_FEATURE_NAMES, type EpochSummary } from './f
 export const POSTURE_LABELS = ['upright', 'supine', 'prone', 'left', 'right'] as const;
 export type PostureLabel = (typeof POSTURE_LABELS)[number];
 
-export const ANGLE_RULE_VERSION = 'angle-rule@1.1.0';
+export const ANGLE_RULE_VERSION = 'angle-rule@1.2.0';
 
 /** Spine-from-vertical angle separating upright (incl. reclined sitting) from lying, degrees. */
 export const UPRIGHT_MAX_TILT_DEG = 60;
@@ -94,30 +94,52 @@ export function isStill(features: Float32Array, i: number): boolean {
   return features[o + SPREAD90]! * 90 < STILL_SPREAD_DEG && features[o + MAG_SD]! < STILL_MAG_SD_G;
 }
 
+/** A still position within this roll (degrees) of where its lying label was last confirmed keeps that label. */
+export const HOLD_WITHOUT_TURN_DEG = 15;
+
 /**
  * Hysteresis: the label changes only when another class beats the current one by `margin` in probability
  * (0.3: for the rule, about 5 degrees past the upright/lying boundary and 6 degrees past a roll sector boundary),
  * or when the body has stayed still for `settleS` with the same most likely class. The margin stops flicker while
  * the angle wanders near a boundary; without the settle rule it also held the previous side for good when a person
  * settled in a three-quarter position just inside the next sector.
+ * Between lying classes, a still body must also have turned: be HOLD_WITHOUT_TURN_DEG (a turn, as turns.ts counts
+ * them) or more in roll from the last still epoch that confirmed the held label. Otherwise a three-quarter sleeper
+ * shifting a few degrees across a sector boundary within one position would change label, and count a position
+ * change, without turning.
  */
 export class PostureHysteresis {
   private current = -1;
   private settledClass = -1;
   private settledS = 0;
+  /** Roll of the last still epoch whose most likely class was the held lying label; NaN when none. */
+  private anchorRollDeg = Number.NaN;
   constructor(
     private readonly margin = 0.3,
     private readonly settleS = SETTLE_S,
   ) {}
 
-  /** Label index for one row of probabilities; `stillS` is the epoch's duration when it is still, else 0. */
-  step(p: ArrayLike<number>, o: number, stillS = 0): number {
+  /**
+   * Label index for one row of probabilities; `stillS` is the epoch's duration when it is still, else 0;
+   * `rollDeg` the epoch's lying roll (NaN when unknown: no turn test).
+   */
+  step(p: ArrayLike<number>, o: number, stillS = 0, rollDeg = Number.NaN): number {
     const best = argmax(p, o, POSTURE_LABELS.length);
     if (stillS > 0 && best === this.settledClass) this.settledS += stillS;
     else [this.settledClass, this.settledS] = stillS > 0 ? [best, stillS] : [-1, 0];
-    if (this.current < 0 || p[o + best]! - p[o + this.current]! >= this.margin || this.settledS >= this.settleS) {
+    const held =
+      stillS > 0 &&
+      best > 0 &&
+      this.current > 0 &&
+      rollDistanceDeg(rollDeg, this.anchorRollDeg) < HOLD_WITHOUT_TURN_DEG;
+    if (
+      this.current < 0 ||
+      (!held && (p[o + best]! - p[o + this.current]! >= this.margin || this.settledS >= this.settleS))
+    ) {
+      if (best !== this.current) this.anchorRollDeg = Number.NaN;
       this.current = best;
     }
+    if (stillS > 0 && best === this.current && best > 0) this.anchorRollDeg = rollDeg;
     return this.current;
   }
 
@@ -125,5 +147,11 @@ export class PostureHysteresis {
   reset(): void {
     this.current = this.settledClass = -1;
     this.settledS = 0;
+    this.anchorRollDeg = Number.NaN;
   }
+}
+
+/** Absolute roll difference, degrees, 0-180 (NaN when either is NaN: comparisons with it are false). */
+function rollDistanceDeg(a: number, b: number): number {
+  return Math.abs(((((a - b + 180) % 360) + 360) % 360) - 180);
 }

@@ -122,6 +122,28 @@ test('a position held still for a minute takes its own label, however near the b
   expect(row(43, 30)).toBe('supine');
 });
 
+test('a still body keeps its lying label across a sector boundary until it has turned 15 degrees', () => {
+  const h = new PostureHysteresis(0.3);
+  const row = (roll: number, stillS: number) => {
+    const feats = new Float32Array(EPOCH_FEATURE_COUNT);
+    feats.set(lyingG(roll), 0);
+    return POSTURE_LABELS[h.step(angleRule.predict(feats, 1), 0, stillS, roll)];
+  };
+  expect(row(40, 30)).toBe('supine'); // a three-quarter position, confirmed supine at 40 degrees
+  // Shifting 8 degrees, over the boundary, and lying still there for 2 minutes: no turn, so still supine.
+  for (let k = 0; k < 4; k++) expect(row(48, 30)).toBe('supine');
+  expect(row(55, 30)).toBe('left'); // 15 degrees from where supine was confirmed: a turn
+  // Held left: 12 degrees back over the boundary is no turn; 22 degrees is.
+  for (let k = 0; k < 4; k++) expect(row(43, 30)).toBe('left');
+  expect(row(33, 30)).toBe('supine');
+  // Movement is not held: the margin still applies while the body moves.
+  expect(row(60, 0)).toBe('left');
+  // Upright in between forgets where the lying label was confirmed.
+  const up = new Float32Array(EPOCH_FEATURE_COUNT);
+  up.set([0, 1, 0], 0);
+  expect(POSTURE_LABELS[h.step(angleRule.predict(up, 1), 0, 30, 0)]).toBe('upright');
+});
+
 test('isStill reads direction spread and |a| SD from the feature row', () => {
   const feats = new Float32Array(2 * EPOCH_FEATURE_COUNT);
   feats[EPOCH_FEATURE_NAMES.indexOf('spread90')] = 5 / 90;

@@ -40,7 +40,7 @@ export const heldOutSeedsSetting = {
   flag: 'heldout-seeds',
   env: 'RESTPOSE_HELDOUT_SEEDS',
   describe: 'held-out simulator seeds to evaluate on, FROM-TO or a list',
-  default: '9001-9010',
+  default: '9011-9060',
   schema: seedList,
 };
 
