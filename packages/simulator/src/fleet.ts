@@ -92,6 +92,9 @@ export interface DeviceProgress extends ProgressCounters {
   connected: boolean;
   lastError: string | null;
   statusPublished: number;
+  /** Status reports the broker acknowledged (one published just before a connection loss may be lost: a status is a
+   * snapshot, not data, so it is not resent; the next connection reports afresh). */
+  statusAcknowledged: number;
   /** Batches produced so far (sent or dropped); the next batch number. */
   batches: number;
   /** True UTC ms up to which data has been produced. */
@@ -164,6 +167,7 @@ class FleetDevice {
       connected: false,
       lastError: null,
       statusPublished: 0,
+      statusAcknowledged: 0,
       batches: 0,
       dataMs: startMs,
     };
@@ -347,7 +351,10 @@ class FleetDevice {
       configIssuedAt: null,
     });
     this.progress.statusPublished++;
-    client.publish(deviceTopic(this.config.deviceId, 'status'), status, { qos: 1 });
+    const generation = this.generation;
+    client.publish(deviceTopic(this.config.deviceId, 'status'), status, { qos: 1 }, (err) => {
+      if (!err && generation === this.generation) this.progress.statusAcknowledged++;
+    });
   }
 
   /** Everything produced so far is acknowledged and nothing remains to produce. */
