@@ -10,12 +10,13 @@
 //   lying stretch is evidence about the offset modulo 90 degrees. A Bayesian filter on a 1-degree grid keeps the
 //   posterior of the offset: each stretch multiplies in its likelihood (a position near its nominal roll, or -
 //   three-quarter positions, habits - anywhere: a mixture), and before each stretch a small hazard lets the offset
-//   jump some 20 degrees from where it was (the sensor slipped during the turn). From the posterior come, per epoch, the probability of each lying
-//   sector for the epoch's roll (averaged over the offset), the most likely offset and how sure it is.
+//   jump some 20 degrees from where it was (the sensor slipped during the turn). From the posterior come, per
+//   epoch, the probability of each lying sector for the epoch's roll (averaged over the offset), the most likely
+//   offset and how sure it is.
 //
 // The model gets tilts, the sector probabilities and movement features, not raw directions or rolls: with those it
 // learned the rolls of the training nights' people (on validation nights it did worse than its own inputs).
-import { EPOCH_FEATURE_COUNT, type EpochSummary } from '@restpose/signal';
+import { EPOCH_FEATURE_COUNT, type EpochSummary, wrapDeg } from '@restpose/signal';
 
 const { atan2, sqrt, exp, cos, sin, acos, abs, min, max, log, PI } = Math;
 const DEG = 180 / PI;
@@ -101,6 +102,8 @@ export class PostureContext {
   private readonly post = new Float64Array(GRID);
   private readonly kappa: number;
   private readonly kernelMean: number;
+  /** Wrapped normal of slipSdDeg over offset differences 0..89 (modulo 90), normalized. */
+  private readonly slipKernel = new Float64Array(GRID);
   private postDirty = true;
   private offsetDeg = 0;
   private offsetSdDeg = 0;
@@ -113,6 +116,9 @@ export class PostureContext {
     for (let k = 0; k < 360; k++) m += exp(this.kappa * (cos((k * PI) / 180) - 1));
     this.kernelMean = m / 360;
     for (let j = 0; j < GRID; j++) this.logPost[j] = -0.5 * ((j - 45) / p.priorSdDeg) ** 2;
+    let total = 0;
+    for (let d = 0; d < GRID; d++) total += this.slipKernel[d] = exp(-0.5 * (wrap90(d) / p.slipSdDeg) ** 2);
+    for (let d = 0; d < GRID; d++) this.slipKernel[d]! /= total;
   }
 
   /**
@@ -207,15 +213,12 @@ export class PostureContext {
     this.postDirty = true;
   }
 
-  /** The posterior after a slip: convolved with a wrapped normal of slipSdDeg (offsets are modulo 90). */
+  /** The posterior after a slip: convolved with the slip kernel (offsets are modulo 90). */
   private slipped(post: Float64Array): Float64Array {
-    const k = new Float64Array(GRID);
-    let total = 0;
-    for (let d = 0; d < GRID; d++) total += k[d] = exp(-0.5 * (wrap90(d) / this.p.slipSdDeg) ** 2);
     const out = new Float64Array(GRID);
     for (let j = 0; j < GRID; j++) {
       if (post[j]! < 1e-9) continue;
-      for (let d = 0; d < GRID; d++) out[(j + d) % GRID]! += (post[j]! * k[d]!) / total;
+      for (let d = 0; d < GRID; d++) out[(j + d) % GRID]! += post[j]! * this.slipKernel[d]!;
     }
     return out;
   }
@@ -289,10 +292,6 @@ function angleDeg(a: number[], b: number[]): number {
 
 function tiltDeg(v: number[]): number {
   return acos(max(-1, min(1, v[1]!))) * DEG;
-}
-
-function wrapDeg(d: number): number {
-  return ((((d + 180) % 360) + 360) % 360) - 180;
 }
 
 function wrap90(d: number): number {

@@ -18,6 +18,11 @@ export function rollDeg(x: number, z: number): number {
   return Math.atan2(z, x) * DEG;
 }
 
+/** An angle difference wrapped to [-180, 180) degrees. */
+export function wrapDeg(deg: number): number {
+  return ((((deg + 180) % 360) + 360) % 360) - 180;
+}
+
 /** Angle between the spine (y) and vertical, 0-180, independent of the direction of lean. */
 export function tiltFromVerticalDeg(x: number, y: number, z: number): number {
   const norm = Math.sqrt(x * x + y * y + z * z);

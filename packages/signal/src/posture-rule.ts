@@ -2,7 +2,7 @@
 // vertical; otherwise the lying position from the roll angle in four 90-degree sectors centred on supine (0), left
 // (+90), prone (180) and right (-90), so a three-quarter position goes to the nearer of its two neighbours. Soft
 // scores instead of hard cuts let the hysteresis layer hold a label until the angle is clearly past a boundary.
-import { rollDeg, tiltFromVerticalDeg } from './angles.js';
+import { rollDeg, tiltFromVerticalDeg, wrapDeg } from './angles.js';
 import { EPOCH_FEATURE_COUNT, EPOCH_FEATURE_NAMES, type EpochSummary } from './features.js';
 
 export const POSTURE_LABELS = ['upright', 'supine', 'prone', 'left', 'right'] as const;
@@ -94,8 +94,8 @@ export function isStill(features: Float32Array, i: number): boolean {
   return features[o + SPREAD90]! * 90 < STILL_SPREAD_DEG && features[o + MAG_SD]! < STILL_MAG_SD_G;
 }
 
-/** A still position within this roll (degrees) of where its lying label was last confirmed keeps that label. */
-export const HOLD_WITHOUT_TURN_DEG = 15;
+/** A turn in bed: a change of lying roll of at least this, degrees (turns.ts; the hysteresis below waits for one). */
+export const TURN_MIN_DEG = 15;
 
 /**
  * Hysteresis: the label changes only when another class beats the current one by `margin` in probability
@@ -103,8 +103,8 @@ export const HOLD_WITHOUT_TURN_DEG = 15;
  * or when the body has stayed still for `settleS` with the same most likely class. The margin stops flicker while
  * the angle wanders near a boundary; without the settle rule it also held the previous side for good when a person
  * settled in a three-quarter position just inside the next sector.
- * Between lying classes, a still body must also have turned: be HOLD_WITHOUT_TURN_DEG (a turn, as turns.ts counts
- * them) or more in roll from the last still epoch that confirmed the held label. Otherwise a three-quarter sleeper
+ * Between lying classes, a still body must also have turned: be TURN_MIN_DEG (a turn, as turns.ts counts them) or
+ * more in roll from the last still epoch that confirmed the held label. Otherwise a three-quarter sleeper
  * shifting a few degrees across a sector boundary within one position would change label, and count a position
  * change, without turning.
  */
@@ -127,11 +127,9 @@ export class PostureHysteresis {
     const best = argmax(p, o, POSTURE_LABELS.length);
     if (stillS > 0 && best === this.settledClass) this.settledS += stillS;
     else [this.settledClass, this.settledS] = stillS > 0 ? [best, stillS] : [-1, 0];
-    const held =
-      stillS > 0 &&
-      best > 0 &&
-      this.current > 0 &&
-      rollDistanceDeg(rollDeg, this.anchorRollDeg) < HOLD_WITHOUT_TURN_DEG;
+    // Held: still, between lying classes, not yet turned from the anchor (a NaN roll or anchor compares false).
+    const turnedDeg = Math.abs(wrapDeg(rollDeg - this.anchorRollDeg));
+    const held = stillS > 0 && best > 0 && this.current > 0 && turnedDeg < TURN_MIN_DEG;
     if (
       this.current < 0 ||
       (!held && (p[o + best]! - p[o + this.current]! >= this.margin || this.settledS >= this.settleS))
@@ -149,9 +147,4 @@ export class PostureHysteresis {
     this.settledS = 0;
     this.anchorRollDeg = Number.NaN;
   }
-}
-
-/** Absolute roll difference, degrees, 0-180 (NaN when either is NaN: comparisons with it are false). */
-function rollDistanceDeg(a: number, b: number): number {
-  return Math.abs(((((a - b + 180) % 360) + 360) % 360) - 180);
 }

@@ -2,8 +2,8 @@
 // (unwrapped, so a turn through prone keeps its direction); a stable level is one the roll stays within
 // +-holdToleranceDeg of for holdS seconds. A turn runs from the last second at the old level to the first second of
 // the new one.
-import { rollDeg, tiltFromVerticalDeg } from './angles.js';
-import { UPRIGHT_MAX_TILT_DEG } from './posture-rule.js';
+import { rollDeg, tiltFromVerticalDeg, wrapDeg } from './angles.js';
+import { TURN_MIN_DEG, UPRIGHT_MAX_TILT_DEG } from './posture-rule.js';
 import type { TickTable } from './ticks.js';
 
 export const TURN_VERSION = 'turns@1.0.0';
@@ -30,7 +30,7 @@ export interface TurnOptions {
 
 /** Turns between ticks k0 and k1 (exclusive), lying ticks only. */
 export function detectTurns(ticks: TickTable, k0: number, k1: number, options: TurnOptions = {}): Turn[] {
-  const { minDegrees = 15, holdS = 30, holdToleranceDeg = 5 } = options;
+  const { minDegrees = TURN_MIN_DEG, holdS = 30, holdToleranceDeg = 5 } = options;
   const c = ticks.cols;
   const turns: Turn[] = [];
   // Unwrapped roll of lying ticks; NaN elsewhere (upright or missing) breaks the chain.
@@ -101,6 +101,6 @@ function holdAt(roll: Float64Array, i: number, holdS: number, tol: number): numb
 }
 
 function wrap(deg: number): number {
-  const w = ((((deg + 180) % 360) + 360) % 360) - 180;
+  const w = wrapDeg(deg);
   return w === -180 ? 180 : w;
 }
