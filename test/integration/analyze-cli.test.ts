@@ -65,7 +65,7 @@ test('analyze --model posture uses the learned model, names it and its backend, 
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = analysisOutputSchema.parse(JSON.parse(run.stdout));
-  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@1\.2\.0\+[0-9a-f]{12}$/);
+  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@1\.3\.0\+[0-9a-f]{12}$/);
   expect(['tensorflow', 'wasm', 'cpu']).toContain(out.meta.backend);
   expect(out.meta.ruleAlgorithm).toBe('angle-rule@1.2.0');
   expect(out.epochs.find((e) => e.t === 60 * 60)!.posture).toBe('supine');

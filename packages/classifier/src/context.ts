@@ -7,12 +7,14 @@
 //   rotation taking the reference to +y corrects the tilt part of the error.
 // - The roll offset: the error of the mounting about the spine, which gravity cannot show while upright. People
 //   settle near four nominal rolls (supine 0, left 90, prone 180, right -90), so the settled roll of each still
-//   lying stretch is evidence about the offset modulo 90 degrees. A Bayesian filter on a 1-degree grid keeps the
-//   posterior of the offset: each stretch multiplies in its likelihood (a position near its nominal roll, or -
-//   three-quarter positions, habits - anywhere: a mixture), and before each stretch a small hazard lets the offset
-//   jump some 20 degrees from where it was (the sensor slipped during the turn). From the posterior come, per
-//   epoch, the probability of each lying sector for the epoch's roll (averaged over the offset), the most likely
-//   offset and how sure it is.
+//   lying stretch is evidence about the offset modulo 90 degrees. A Bayesian filter on a 1-degree grid over the
+//   whole circle keeps the posterior of the offset: each stretch multiplies in its likelihood (a position
+//   near its nominal roll, or - three-quarter positions, habits - anywhere: a mixture), and before each stretch a
+//   small hazard lets the offset jump some 20 degrees from where it was (the sensor slipped during the turn). The
+//   evidence repeats every 90 degrees, but the offset's history does not: a sensor that slipped 30 and then 30
+//   degrees more is at 60, not at -30, and reads every position one sector round (a filter modulo 90 cannot
+//   tell). From the posterior come, per epoch, the probability of each lying sector for the epoch's roll (averaged
+//   over the offset), the most likely offset and how sure it is.
 //
 // The model gets tilts, the sector probabilities and movement features, not raw directions or rolls: with those it
 // learned the rolls of the training nights' people (on validation nights it did worse than its own inputs).
@@ -78,7 +80,8 @@ export const CONTEXT_PARAMS = {
   gateOffsetDeg: 8,
   /** ... with a posterior SD at most this, degrees (chosen on validation seeds: gate.ts). */
   gateOffsetSdDeg: 8,
-  /** ... and at most this far: near 45 degrees an offset and a position on a sector boundary look alike. */
+  /** ... and, modulo 90, at most this far from 0: near 45 degrees an offset and a position on a sector boundary
+   * look alike. (An offset of 60 is not near one: the filter got there by following slips.) */
   gateMaxOffsetDeg: 35,
 } as const;
 export type ContextParams = { [K in keyof typeof CONTEXT_PARAMS]: number };
@@ -89,7 +92,7 @@ interface Stretch {
   seconds: number;
 }
 
-const GRID = 90; // offsets -45..44 degrees
+const GRID = 360; // offsets -180..179 degrees
 const SECTORS = [0, 180, 90, -90]; // supine, prone, left, right (POSTURE_LABELS order after upright)
 
 /** The context of one stream (one device, one recording). */
@@ -102,7 +105,7 @@ export class PostureContext {
   private readonly post = new Float64Array(GRID);
   private readonly kappa: number;
   private readonly kernelMean: number;
-  /** Wrapped normal of slipSdDeg over offset differences 0..89 (modulo 90), normalized. */
+  /** Wrapped normal of slipSdDeg over offset differences 0..359, normalized. */
   private readonly slipKernel = new Float64Array(GRID);
   private postDirty = true;
   private offsetDeg = 0;
@@ -115,9 +118,9 @@ export class PostureContext {
     let m = 0;
     for (let k = 0; k < 360; k++) m += exp(this.kappa * (cos((k * PI) / 180) - 1));
     this.kernelMean = m / 360;
-    for (let j = 0; j < GRID; j++) this.logPost[j] = -0.5 * ((j - 45) / p.priorSdDeg) ** 2;
+    for (let j = 0; j < GRID; j++) this.logPost[j] = -0.5 * ((j - 180) / p.priorSdDeg) ** 2;
     let total = 0;
-    for (let d = 0; d < GRID; d++) total += this.slipKernel[d] = exp(-0.5 * (wrap90(d) / p.slipSdDeg) ** 2);
+    for (let d = 0; d < GRID; d++) total += this.slipKernel[d] = exp(-0.5 * (wrapDeg(d) / p.slipSdDeg) ** 2);
     for (let d = 0; d < GRID; d++) this.slipKernel[d]! /= total;
   }
 
@@ -179,8 +182,9 @@ export class PostureContext {
 
   /** Whether the mounting is confidently off about the spine: where the rule, reading it as given, goes wrong. */
   get mountingOff(): boolean {
-    const off = abs(this.offsetDeg);
-    return off >= this.p.gateOffsetDeg && off <= this.p.gateMaxOffsetDeg && this.offsetSdDeg <= this.p.gateOffsetSdDeg;
+    const p = this.p;
+    const nearBoundary = abs(wrap90(this.offsetDeg)) > p.gateMaxOffsetDeg;
+    return abs(this.offsetDeg) >= p.gateOffsetDeg && !nearBoundary && this.offsetSdDeg <= p.gateOffsetSdDeg;
   }
 
   /** Current estimates, for reports and tests. */
@@ -192,10 +196,9 @@ export class PostureContext {
     return unit(this.up[0]!, this.up[1]! + this.p.walkPriorS, this.up[2]!);
   }
 
-  /** Log-likelihood of the offset at grid point j for a settled roll (degrees), weight w in [0, 1]. */
+  /** Log-likelihood of the offset at grid point j for a settled roll (degrees), weight w in [0, 1]: periodic in 90. */
   private logLik(rollDeg: number, j: number, w: number): number {
-    const k = this.kappa;
-    const kernel = exp(k * (cos((4 * (rollDeg - (j - 45))) / DEG) - 1));
+    const kernel = exp(this.kappa * (cos((4 * (rollDeg - (j - 180))) / DEG) - 1));
     const share = this.p.nominalShare;
     return w * log(share * kernel + (1 - share) * this.kernelMean);
   }
@@ -213,7 +216,7 @@ export class PostureContext {
     this.postDirty = true;
   }
 
-  /** The posterior after a slip: convolved with the slip kernel (offsets are modulo 90). */
+  /** The posterior after a slip: convolved with the slip kernel. */
   private slipped(post: Float64Array): Float64Array {
     const out = new Float64Array(GRID);
     for (let j = 0; j < GRID; j++) {
@@ -223,6 +226,10 @@ export class PostureContext {
     return out;
   }
 
+  /**
+   * The posterior with the open stretch counted in part (as a finished one after 600 s): a position the offset does
+   * not explain makes the offset less sure while it lasts, which keeps the gate shut (validation seeds).
+   */
   private updatePosterior(): void {
     this.postDirty = false;
     const s = this.stretch;
@@ -230,25 +237,26 @@ export class PostureContext {
     const roll = open ? atan2(s.sin, s.cos) * DEG : 0;
     const w = open ? min(1, s.seconds / 600) : 0;
     let best = 0;
-    let top = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < GRID; j++) {
       this.post[j] = this.logPost[j]! + (open ? this.logLik(roll, j, w) : 0);
-      if (this.post[j]! > top) {
-        top = this.post[j]!;
-        best = j;
-      }
+      if (this.post[j]! > this.post[best]!) best = j;
     }
+    const top = this.post[best]!;
     let total = 0;
     for (let j = 0; j < GRID; j++) total += this.post[j] = exp(this.post[j]! - top);
-    // Circular mean and SD around the mode (the grid spans one period of 90 degrees).
+    // SD around the mode within one period (90 degrees): how well the offset is known. The mass a period or more
+    // away (the same evidence, another history) shows in the sector probabilities instead.
     let variance = 0;
+    let near = 0;
     for (let j = 0; j < GRID; j++) {
       this.post[j]! /= total;
-      const d = wrap90(j - best);
+      const d = wrapDeg(j - best);
+      if (abs(d) > 45) continue;
       variance += this.post[j]! * d * d;
+      near += this.post[j]!;
     }
-    this.offsetDeg = best - 45;
-    this.offsetSdDeg = sqrt(variance);
+    this.offsetDeg = best - 180;
+    this.offsetSdDeg = sqrt(variance / near);
   }
 
   /** P(sector) for a roll (degrees) over the offset posterior: supine, prone, left, right at out[o..o+3]. */
@@ -256,8 +264,8 @@ export class PostureContext {
     out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 0;
     for (let j = 0; j < GRID; j++) {
       const q = this.post[j]!;
-      if (q < 1e-6) continue;
-      const r = wrapDeg(rollDeg - (j - 45));
+      if (q < 1e-9) continue;
+      const r = wrapDeg(rollDeg - (j - 180));
       let sector = 0;
       let nearest = 360;
       for (let k = 0; k < 4; k++) {

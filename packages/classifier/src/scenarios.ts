@@ -14,7 +14,7 @@ export interface Scenario {
 export const SEEDS = {
   training: { from: 100_001, to: 100_999 },
   validation: { from: 200_001, to: 200_099 },
-  heldOut: { from: 9011, to: 9060 },
+  heldOut: { from: 9061, to: 9110 },
 } as const;
 
 const placement = { base: 'random', jitterDeg: 3 } as const;
@@ -71,8 +71,8 @@ export function misconfiguredMounting(seed: number, trueDeviceToBody: Mat3, deg:
 
 /**
  * A training scenario drawn from the seed: each hard condition on about half the time, over ranges that cover the
- * evaluation conditions. Slips and misconfigurations stay within what the roll offset can resolve (its evidence is
- * modulo 90 degrees): larger ones only teach the model labels no input can explain.
+ * evaluation conditions. A configured error stays within what the roll offset can resolve with no history to
+ * follow (its evidence repeats every 90 degrees): larger ones only teach the model labels no input can explain.
  */
 export function trainingScenario(seed: number): Scenario {
   const r = new Random(deriveSeed(seed, 'classifier-training-scenario'));
