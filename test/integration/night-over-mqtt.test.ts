@@ -28,7 +28,11 @@ async function call<T>(method: string, path: string, body?: object): Promise<T> 
 type Day = { date: string; metrics: Record<string, number | null> };
 
 test('a night uploaded over MQTT comes back through the API, analysed in body axes', async () => {
-  const startMs = Math.floor(Date.now() / 1000) * 1000 - HOURS * 3_600_000;
+  // The upload starts at 16:00 UTC, at least HOURS ago, so it holds a whole night (the simulator's days run from
+  // 18:00). Starting exactly HOURS ago put the start in the small hours some afternoons: the first night was cut
+  // short, and whether it still lasted 4 hours depended on when the test ran.
+  const latest = Date.now() - HOURS * 3_600_000;
+  const startMs = Math.floor((latest - 16 * 3_600_000) / 86_400_000) * 86_400_000 + 16 * 3_600_000;
   await call('POST', '/api/v1/subjects', { id: 'p-night', studyCode: 'N-001', cohort: 'e2e' });
   const { credentials } = await call<{ credentials: { password: string } }>('POST', '/api/v1/devices', {
     id: 'belt-night',
