@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MODEL_SEMVER } from '@restpose/classifier';
 import { analysisOutputSchema } from '@restpose/cli';
 import { runCli } from '../support/cli.js';
 
@@ -65,7 +66,8 @@ test('analyze --model posture uses the learned model, names it and its backend, 
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = analysisOutputSchema.parse(JSON.parse(run.stdout));
-  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@1\.3\.0\+[0-9a-f]{12}$/);
+  expect(out.meta.postureAlgorithm).toMatch(/^posture-mlp@[\d.]+\+[0-9a-f]{12}$/);
+  expect(out.meta.postureAlgorithm.split('+')[0]).toBe(`posture-mlp@${MODEL_SEMVER}`);
   expect(['tensorflow', 'wasm', 'cpu']).toContain(out.meta.backend);
   expect(out.meta.ruleAlgorithm).toBe('angle-rule@1.2.0');
   expect(out.epochs.find((e) => e.t === 60 * 60)!.posture).toBe('supine');

@@ -15,6 +15,11 @@
 //   degrees more is at 60, not at -30, and reads every position one sector round (a filter modulo 90 cannot
 //   tell). From the posterior come, per epoch, the probability of each lying sector for the epoch's roll (averaged
 //   over the offset), the most likely offset and how sure it is.
+//   Walking adds evidence of its own, independent of how a person lies: the trunk accelerates mostly forward and
+//   back, so the axis of within-second acceleration across the spine shows the offset modulo 180 (a person's gait
+//   turns it some degrees; in the UCI HAPT recordings it sat within about 10 degrees of the lying direction for most
+//   users, further for a few with little forward-back dominance). The walking since the last stretch counts as one
+//   observation: repeated walks share a person's gait bias, so they are not independent evidence.
 //
 // The model gets tilts, the sector probabilities and movement features, not raw directions or rolls: with those it
 // learned the rolls of the training nights' people (on validation nights it did worse than its own inputs).
@@ -46,7 +51,18 @@ export const MODEL_INPUT_NAMES = [
 export const MODEL_INPUT_COUNT = MODEL_INPUT_NAMES.length;
 
 // Feature columns of @restpose/signal's EPOCH_FEATURE_NAMES used here.
-const F = { gx: 0, gy: 1, gz: 2, meanNorm: 6, magSd: 7, enmo: 8, spread90: 9, speed100: 10, medX: 12 } as const;
+const F = {
+  gx: 0,
+  gy: 1,
+  gz: 2,
+  meanNorm: 6,
+  magSd: 7,
+  enmo: 8,
+  spread90: 9,
+  speed100: 10,
+  medX: 12,
+  axis2: 15,
+} as const;
 
 /** Tunables of the context, fixed before training (validation seeds only). */
 export const CONTEXT_PARAMS = {
@@ -76,6 +92,14 @@ export const CONTEXT_PARAMS = {
   hazard: 0.15,
   /** A jump moves the offset by this SD, degrees: a slip turns the sensor from where it was, not back to the prior. */
   slipSdDeg: 20,
+  /** A walking epoch is roll evidence when its across-the-spine acceleration has at least this axis dominance (0-1). */
+  walkAxisMinLength: 0.4,
+  /** The walking axis sits this far from the anterior axis (a person's gait), SD, degrees ... */
+  walkAxisSdDeg: 10,
+  /** ... with this probability; otherwise anywhere (a gait with no forward-back axis). */
+  walkAxisShare: 0.9,
+  /** Walking counts in full as evidence once it lasts this long, s. */
+  walkAxisFullS: 120,
   /** The model overrides the rule only while the offset is at least this far from 0 ... degrees */
   gateOffsetDeg: 8,
   /** ... with a posterior SD at most this, degrees (chosen on validation seeds: gate.ts). */
@@ -99,11 +123,15 @@ const SECTORS = [0, 180, 90, -90]; // supine, prone, left, right (POSTURE_LABELS
 export class PostureContext {
   private up = [0, 0, 0];
   private stretch: Stretch | null = null;
+  /** Walking since the last stretch: duration-weighted doubled-angle axis (EpochSummary.axis2) and seconds. */
+  private walk = { cos2: 0, sin2: 0, seconds: 0 };
   /** Log posterior of the offset (committed evidence only). */
   private readonly logPost = new Float64Array(GRID);
   /** Posterior including the open stretch, normalized (probabilities). */
   private readonly post = new Float64Array(GRID);
   private readonly kappa: number;
+  private readonly walkKappa: number;
+  private readonly walkKernelMean: number;
   private readonly kernelMean: number;
   /** Wrapped normal of slipSdDeg over offset differences 0..359, normalized. */
   private readonly slipKernel = new Float64Array(GRID);
@@ -112,12 +140,13 @@ export class PostureContext {
   private offsetSdDeg = 0;
 
   constructor(private readonly p: ContextParams = CONTEXT_PARAMS) {
-    // von Mises concentration on 4 x roll for the nominal SD; the kernel's mean over the circle (I0(k) e^-k).
+    // von Mises concentrations: on 4 x roll for the nominal SD, on 2 x the walking axis for its SD.
     const s4 = (4 * p.nominalSdDeg) / DEG;
     this.kappa = 1 / (s4 * s4);
-    let m = 0;
-    for (let k = 0; k < 360; k++) m += exp(this.kappa * (cos((k * PI) / 180) - 1));
-    this.kernelMean = m / 360;
+    this.kernelMean = vonMisesMean(this.kappa);
+    const s2 = (2 * p.walkAxisSdDeg) / DEG;
+    this.walkKappa = 1 / (s2 * s2);
+    this.walkKernelMean = vonMisesMean(this.walkKappa);
     for (let j = 0; j < GRID; j++) this.logPost[j] = -0.5 * ((j - 180) / p.priorSdDeg) ** 2;
     let total = 0;
     for (let d = 0; d < GRID; d++) total += this.slipKernel[d] = exp(-0.5 * (wrapDeg(d) / p.slipSdDeg) ** 2);
@@ -142,6 +171,15 @@ export class PostureContext {
       const keep = exp(-epoch.durationS / p.walkMemoryS);
       for (let k = 0; k < 3; k++) this.up[k] = this.up[k]! * keep + g[k]! * epoch.durationS;
       ref = this.reference();
+      const c2 = features[f + F.axis2]!;
+      const s2 = features[f + F.axis2 + 1]!;
+      const length = sqrt(c2 * c2 + s2 * s2);
+      if (length >= p.walkAxisMinLength) {
+        this.walk.cos2 += (c2 / length) * epoch.durationS;
+        this.walk.sin2 += (s2 / length) * epoch.durationS;
+        this.walk.seconds += epoch.durationS;
+        this.postDirty = true;
+      }
     }
     const c = alignToY(ref, g);
     const cm = alignToY(ref, m);
@@ -203,10 +241,23 @@ export class PostureContext {
     return w * log(share * kernel + (1 - share) * this.kernelMean);
   }
 
+  /** Log-likelihood of the offset at grid point j given the walking since the last stretch (periodic in 180). */
+  private walkLogLik(j: number): number {
+    const w = this.walk;
+    if (w.seconds === 0) return 0;
+    const axis = atan2(w.sin2, w.cos2) / 2;
+    const kernel = exp(this.walkKappa * (cos(2 * (axis - (j - 180) / DEG)) - 1));
+    const share = this.p.walkAxisShare;
+    return min(1, w.seconds / this.p.walkAxisFullS) * log(share * kernel + (1 - share) * this.walkKernelMean);
+  }
+
   private closeStretch(): void {
     const s = this.stretch;
     this.stretch = null;
     if (!s || s.seconds < this.p.stretchMinS) return;
+    // Walking before this stretch happened before any slip in the turn that led to it.
+    for (let j = 0; j < GRID; j++) this.logPost[j]! += this.walkLogLik(j);
+    this.walk = { cos2: 0, sin2: 0, seconds: 0 };
     // The offset may have jumped since the last stretch (a slip during the turn): mix in the slipped posterior.
     const post = normalized(this.logPost);
     const h = this.p.hazard;
@@ -238,7 +289,7 @@ export class PostureContext {
     const w = open ? min(1, s.seconds / 600) : 0;
     let best = 0;
     for (let j = 0; j < GRID; j++) {
-      this.post[j] = this.logPost[j]! + (open ? this.logLik(roll, j, w) : 0);
+      this.post[j] = this.logPost[j]! + (open ? this.logLik(roll, j, w) : 0) + this.walkLogLik(j);
       if (this.post[j]! > this.post[best]!) best = j;
     }
     const top = this.post[best]!;
@@ -278,6 +329,13 @@ export class PostureContext {
       out[o + sector]! += q;
     }
   }
+}
+
+/** Mean over the circle of the unnormalized von Mises kernel exp(kappa (cos x - 1)): the uniform part's level. */
+function vonMisesMean(kappa: number): number {
+  let m = 0;
+  for (let k = 0; k < 360; k++) m += exp(kappa * (cos((k * PI) / 180) - 1));
+  return m / 360;
 }
 
 function normalized(logp: Float64Array): Float64Array {

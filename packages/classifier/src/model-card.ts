@@ -126,7 +126,10 @@ diagnostic device; not validated on real overnight recordings with posture label
   evidence repeats every 90 degrees, but the history of slips tells an offset of 60 from one of -30),
   updated by the settled roll of each still lying stretch of at least ${CONTEXT_PARAMS.stretchMinS} s (likelihood: a
   position within ${CONTEXT_PARAMS.nominalSdDeg} degrees SD of its nominal roll with probability ${CONTEXT_PARAMS.nominalShare}, else anywhere), prior SD
-  ${CONTEXT_PARAMS.priorSdDeg} degrees, and a hazard of ${CONTEXT_PARAMS.hazard} per stretch that the offset jumped (a slip: by ${CONTEXT_PARAMS.slipSdDeg} degrees SD from where it was); movement
+  ${CONTEXT_PARAMS.priorSdDeg} degrees, and a hazard of ${CONTEXT_PARAMS.hazard} per stretch that the offset jumped (a slip: by ${CONTEXT_PARAMS.slipSdDeg} degrees SD from where it was), and by
+  the walking since the last stretch as one observation (the axis of within-second acceleration across the spine,
+  forward-back while walking: the offset modulo 180, within ${CONTEXT_PARAMS.walkAxisSdDeg} degrees SD with probability ${CONTEXT_PARAMS.walkAxisShare}; a person's lying
+  habits cannot pull it); movement
   features (mean-vector length, SD of |a|, ENMO, direction spread, peak angular speed); the size of the upright
   correction and the posterior SD of the offset. Input names: ${MODEL_INPUT_NAMES.map((n) => `\`${n}\``).join(', ')}.
 - **Backend** of this evaluation: \`${r.backend}\`.
@@ -144,8 +147,8 @@ diagnostic device; not validated on real overnight recordings with posture label
   teach labels no input can explain.
 - Seeds: training ${SEEDS.training.from}-${SEEDS.training.to}; validation ${SEEDS.validation.from}-${SEEDS.validation.to}
   (used for every choice while building the model); held-out ${SEEDS.heldOut.from}-${SEEDS.heldOut.to} (this card only,
-  never tuned on; the signal layer's held-out test uses 9001-9010, and 9011-9060 served the 1.2 card: we have seen
-  both).
+  never tuned on; the signal layer's held-out test uses 9001-9010, 9011-9060 served the 1.2 card and 9061-9110 the
+  1.3 card: we have seen them).
 - Recipe: Adam (learning rate ${t.learningRate}), batch ${t.batchSize}, ${t.epochs} passes, unweighted cross-entropy, L2
   1e-4 on the kernels, initialization and batch order from seed ${t.seed}.
   \`pnpm restpose train --seed ${t.seed} --nights ${t.nights} --epochs ${t.epochs}\` reproduces it.
@@ -201,7 +204,8 @@ ${inference}
 - The evidence about the roll offset repeats every 90 degrees: a mounting configured wrong, or a single slip, by more
   than about 45 degrees about the spine reads as the neighbouring position, for the model as for the rule. Only
   slips followed one at a time carry the offset past 45. Gravity alone cannot tell (a turn of the sensor about the
-  spine is invisible while upright).
+  spine is invisible while upright); walking tells it modulo 180 only as well as a person's gait is straight (the
+  simulator turns gait N(0, 8) degrees; real gaits may differ more), and not during the night, when slips happen.
 - Context needs data: at the start of a recording, or after a slip, the model behaves like the rule until enough
   settled lying stretches (several) have voted; a night spent mostly in one three-quarter position can pull the offset.
 - Three-quarter positions within a few degrees of a sector boundary are ambiguous by definition (the label is the

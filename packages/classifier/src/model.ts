@@ -8,7 +8,7 @@ import { gatedProbabilities } from './gate.js';
 
 export const MODEL_NAME = 'posture-mlp';
 /** The architecture and input definition; the artifact's version adds a hash of its weights. */
-export const MODEL_SEMVER = '1.3.0';
+export const MODEL_SEMVER = '1.4.0';
 export const HIDDEN_UNITS = [32, 32] as const;
 /** L2 penalty on the kernels (applied by the training loop). */
 export const L2 = 1e-4;

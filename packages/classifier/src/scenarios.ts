@@ -14,7 +14,7 @@ export interface Scenario {
 export const SEEDS = {
   training: { from: 100_001, to: 100_999 },
   validation: { from: 200_001, to: 200_099 },
-  heldOut: { from: 9061, to: 9110 },
+  heldOut: { from: 9111, to: 9160 },
 } as const;
 
 const placement = { base: 'random', jitterDeg: 3 } as const;

@@ -1,28 +1,31 @@
 // The context references: walking sets the upright reference; settled lying stretches update the posterior of the
 // roll offset (evidence modulo 90 degrees, history over the whole circle), which a single three-quarter stretch does
-// not move, and which follows a slip.
+// not move, and which follows a slip; the axis walking accelerates along is evidence of the offset modulo 180.
 import { EPOCH_FEATURE_COUNT } from '@restpose/signal';
 import { MODEL_INPUT_COUNT, MODEL_INPUT_NAMES, PostureContext } from '../src/index.js';
 
 const RAD = Math.PI / 180;
 const col = (name: (typeof MODEL_INPUT_NAMES)[number]) => MODEL_INPUT_NAMES.indexOf(name);
 
-function features(g: number[], magSd: number): Float32Array {
+function features(g: number[], magSd: number, walkAxisDeg?: number): Float32Array {
   const f = new Float32Array(EPOCH_FEATURE_COUNT);
   const n = Math.hypot(g[0]!, g[1]!, g[2]!);
   f.set([g[0]! / n, g[1]! / n, g[2]! / n], 0);
   f[6] = 1; // mean-vector length
   f[7] = magSd;
   f.set([g[0]! / n, g[1]! / n, g[2]! / n], 12); // median direction
+  // Walking's forward-back axis as a doubled angle, 0.7 dominant (as in the UCI HAPT walks).
+  if (walkAxisDeg !== undefined)
+    f.set([0.7 * Math.cos(2 * walkAxisDeg * RAD), 0.7 * Math.sin(2 * walkAxisDeg * RAD)], 15);
   return f;
 }
 
 const lying = (rollDeg: number) => [Math.cos(rollDeg * RAD), 0.07, Math.sin(rollDeg * RAD)];
 
 /** Feeds `minutes` of 30-s epochs of one direction; returns the model inputs of the last. */
-function feed(ctx: PostureContext, g: number[], minutes: number, magSd = 0.005): Float32Array {
+function feed(ctx: PostureContext, g: number[], minutes: number, magSd = 0.005, walkAxisDeg?: number): Float32Array {
   const out = new Float32Array(MODEL_INPUT_COUNT);
-  for (let i = 0; i < minutes * 2; i++) ctx.step(features(g, magSd), 0, { durationS: 30 }, out);
+  for (let i = 0; i < minutes * 2; i++) ctx.step(features(g, magSd, walkAxisDeg), 0, { durationS: 30 }, out);
   return out;
 }
 
@@ -114,4 +117,39 @@ test('a second slip the same way carries the offset past 45 degrees; a filter mo
   const out = feed(ctx, lying(60), 5);
   expect(out[col('pSupine')]!).toBeGreaterThan(0.8);
   expect(out[col('pLeft')]!).toBeLessThan(0.2);
+});
+
+test('walking straight keeps the mounting for a person who lies 12 degrees to one side in every position', () => {
+  const habit = (walkAxisDeg?: number) => {
+    const ctx = new PostureContext();
+    for (const roll of [0, 90, 0, -90, 180, 0]) {
+      feed(ctx, [0, 1, 0], 10, 0.2, walkAxisDeg);
+      feed(ctx, lying(roll - 12), 60);
+    }
+    return ctx;
+  };
+  // Without walking evidence the habit reads as a mounting turned -12 degrees, and the gate opens ...
+  const lyingOnly = habit();
+  expect(lyingOnly.state.rollOffsetDeg).toBeLessThanOrEqual(-8);
+  expect(lyingOnly.mountingOff).toBe(true);
+  // ... walking along the anterior axis says the mounting is right: the rule's labels stand.
+  const walked = habit(0);
+  expect(Math.abs(walked.state.rollOffsetDeg)).toBeLessThan(8);
+  expect(walked.mountingOff).toBe(false);
+});
+
+test('walking across a mounting turned 25 degrees opens the gate at the first settled position', () => {
+  const ctx = new PostureContext();
+  feed(ctx, [0, 1, 0], 30, 0.2, 25);
+  feed(ctx, lying(25), 30); // supine, read 25 degrees round
+  // The prior (a mounting is usually right) still pulls a little towards 0.
+  expect(ctx.state.rollOffsetDeg).toBeGreaterThanOrEqual(17);
+  expect(ctx.state.rollOffsetDeg).toBeLessThanOrEqual(27);
+  expect(ctx.mountingOff).toBe(true);
+  // A three-quarter supine 25 degrees to the left reads 50 (the left sector); over the offset it is supine.
+  expect(feed(ctx, lying(50), 5)[col('pSupine')]!).toBeGreaterThan(0.8);
+  // Lying alone would not tell yet: one stretch at 25 is as much a three-quarter supine as a turned mounting.
+  const lyingOnly = new PostureContext();
+  feed(lyingOnly, lying(25), 30);
+  expect(lyingOnly.mountingOff).toBe(false);
 });

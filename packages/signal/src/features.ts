@@ -30,6 +30,9 @@ export const EPOCH_FEATURE_NAMES = [
   'medX',
   'medY',
   'medZ',
+  /** Within-second acceleration across the trunk (x-z plane) as a doubled angle, see EpochSummary.axis2. */
+  'axis2Cos',
+  'axis2Sin',
 ] as const;
 export const EPOCH_FEATURE_COUNT = EPOCH_FEATURE_NAMES.length;
 
@@ -53,6 +56,13 @@ export interface EpochSummary {
   /** Peak and mean trunk angular speed, deg/s (null when no quasi-static samples and no gyroscope). */
   speedPeak: number | null;
   speedMean: number | null;
+  /**
+   * Within-second acceleration in the x-z plane (across the spine) as a doubled-angle vector ((vx - vz), 2 cov(x, z))
+   * / (vx + vz): half its angle (roll convention, atan2(z, x)) is the axis the trunk accelerates along, its length
+   * (0-1) how much that axis dominates. Walking accelerates the trunk mostly forward and back, so while walking this
+   * shows the mounting's turn about the spine, which gravity cannot.
+   */
+  axis2: [number, number];
 }
 
 // Scratch for the per-second directions of one epoch (epochs are at most 300 s).
@@ -89,6 +99,9 @@ export function summarizeEpoch(
   let peak = Number.NaN;
   let speedSum = 0;
   let speedTicks = 0;
+  let svx = 0;
+  let svz = 0;
+  let scxz = 0;
   for (let k = k0; k < k0 + len; k++) {
     const r = ticks.row(k);
     if (r < 0 || c.n[r]! === 0) continue;
@@ -100,6 +113,9 @@ export function summarizeEpoch(
     smag += nr * c.magMean[r]!;
     smag2 += nr * (c.magSd[r]! ** 2 + c.magMean[r]! ** 2);
     senmo += nr * c.enmo[r]!;
+    svx += nr * c.vx[r]!;
+    svz += nr * c.vz[r]!;
+    scxz += nr * c.cxz[r]!;
     const p = c.speedPeak[r]!;
     if (!Number.isNaN(p)) {
       if (!(peak >= p)) peak = p;
@@ -142,6 +158,7 @@ export function summarizeEpoch(
     medianDir: [med[0] / medNorm, med[1] / medNorm, med[2] / medNorm],
     speedPeak: !Number.isNaN(peak) ? peak : null,
     speedMean: speedTicks > 0 ? speedSum / speedTicks : null,
+    axis2: svx + svz > 0 ? [(svx - svz) / (svx + svz), (2 * scxz) / (svx + svz)] : [0, 0],
   };
 }
 
@@ -165,6 +182,8 @@ export function writeFeatures(e: EpochSummary, out: Float32Array, i: number): vo
   out[o + 12] = e.medianDir[0];
   out[o + 13] = e.medianDir[1];
   out[o + 14] = e.medianDir[2];
+  out[o + 15] = e.axis2[0];
+  out[o + 16] = e.axis2[1];
 }
 
 export function featureMatrix(epochs: readonly EpochSummary[]): Float32Array {

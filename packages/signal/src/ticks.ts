@@ -17,6 +17,8 @@ export const TICK_COLUMNS = [
   'vx',
   'vy',
   'vz',
+  /** Within-tick covariance of x and z, g^2: with vx and vz, the horizontal axis walking accelerates along. */
+  'cxz',
   /** Mean and SD of |a| within the tick, g. */
   'magMean',
   'magSd',
@@ -52,6 +54,7 @@ function makeColumns(capacity: number): Record<TickColumn, Float64Array> {
     vx: f(),
     vy: f(),
     vz: f(),
+    cxz: f(),
     magMean: f(),
     magSd: f(),
     enmo: f(),
@@ -174,15 +177,16 @@ const UMIN_ANY = 19;
 const UMAX_ANY = 20;
 const VMIN_ANY = 21;
 const VMAX_ANY = 22;
-const TICK_SLOTS = 23;
+const SXZ = 23;
+const TICK_SLOTS = 24;
 /** Low-pass state (two delay values per axis), the open block's raw sums and count, the previous tangents. */
-const Z = 23;
-const BLK = 29;
-const PREV_U = 33;
-const PREV_V = 34;
-const PREV_DS = 35;
-const PREV_DF = 36;
-const STATE_SIZE = 37;
+const Z = 24;
+const BLK = 30;
+const PREV_U = 34;
+const PREV_V = 35;
+const PREV_DS = 36;
+const PREV_DF = 37;
+const STATE_SIZE = 38;
 
 // Parameters of the kernel: mounting (9), offset (3), scale (3), filter (5), flags and rates.
 const P_OFF = 9;
@@ -245,6 +249,7 @@ function accumulate(
   let sxx = st[SXX]!;
   let syy = st[SYY]!;
   let szz = st[SZZ]!;
+  let sxz = st[SXZ]!;
   let smag = st[SMAG]!;
   let smag2 = st[SMAG2]!;
   let senmo = st[SENMO]!;
@@ -266,6 +271,7 @@ function accumulate(
       sxx += x * x;
       syy += y * y;
       szz += z * z;
+      sxz += x * z;
       smag += mag;
       smag2 += mag2;
       senmo += mag > 1 ? mag - 1 : 0;
@@ -321,6 +327,7 @@ function accumulate(
       sxx += x * x;
       syy += y * y;
       szz += z * z;
+      sxz += x * z;
       smag += mag;
       smag2 += mag2;
       senmo += mag > 1 ? mag - 1 : 0;
@@ -439,6 +446,7 @@ function accumulate(
   st[SXX] = sxx;
   st[SYY] = syy;
   st[SZZ] = szz;
+  st[SXZ] = sxz;
   st[SMAG] = smag;
   st[SMAG2] = smag2;
   st[SENMO] = senmo;
@@ -589,6 +597,7 @@ export class TickAccumulator {
     c.vx[r] = Math.max(0, st[SXX]! / n - mx * mx);
     c.vy[r] = Math.max(0, st[SYY]! / n - my * my);
     c.vz[r] = Math.max(0, st[SZZ]! / n - mz * mz);
+    c.cxz[r] = st[SXZ]! / n - mx * mz;
     c.magMean[r] = magMean;
     c.magSd[r] = Math.sqrt(Math.max(0, st[SMAG2]! / n - magMean * magMean));
     c.enmo[r] = st[SENMO]! / n;

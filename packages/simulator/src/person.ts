@@ -69,6 +69,8 @@ export const personSchema = z.object({
     cadenceHz: z.number().min(1.2).max(2.4),
     /** Peak vertical trunk acceleration while walking, g. */
     gaitVerticalG: z.number().min(0.05).max(0.8),
+    /** Turn of the walking trunk's forward-back acceleration from the anterior axis, degrees (right positive). */
+    gaitAxisDeg: deg,
   }),
   mobility: z.object({
     /** Full range of motion of the trunk inclination from standing, degrees. */
@@ -141,6 +143,8 @@ export function createPerson(seed: number, overrides: PersonOverrides = {}): Per
       breathingDeg: r.uniform(0.15, 0.4),
       cadenceHz: r.normalIn(1.8, 0.1, 1.5, 2.1),
       gaitVerticalG: r.normalIn(0.3, 0.06, 0.15, 0.5),
+      // A stream of its own, so adding it left every other draw of a seed as it was.
+      gaitAxisDeg: new Random(deriveSeed(seed, 'person-gait-axis')).normal(0, 8),
     },
     mobility: {
       romDeg: {

@@ -92,6 +92,8 @@ export class Renderer {
   private readonly dtMs: number;
   private readonly noise: CounterNoise;
   private readonly person: Person;
+  private readonly gaitAxisCos: number;
+  private readonly gaitAxisSin: number;
   // Cursor over the plan: the current cycle and indexes into its lists.
   private cycle: CyclePlan | null = null;
   private seg = 0;
@@ -112,6 +114,8 @@ export class Renderer {
     this.dtMs = 1000 / (options.rateHz * (1 + options.sampleRateErrorPpm / 1e6));
     this.noise = new CounterNoise(options.noiseKey);
     this.person = timeline.person;
+    this.gaitAxisCos = Math.cos(this.person.body.gaitAxisDeg * D2R);
+    this.gaitAxisSin = Math.sin(this.person.body.gaitAxisDeg * D2R);
   }
 
   /** True UTC ms of sample k. */
@@ -419,8 +423,10 @@ export class Renderer {
     const sh = sin(0.5 * w * tg + 0.7);
     const ch = cos(0.5 * w * tg + 0.7);
     p[12] = g * (ct + 0.3 * cos(2 * w * tg + 0.5));
-    p[11] = 0.6 * g * (cos(w * tg + 1.2) + 0.25 * cos(2 * w * tg));
-    p[13] = 0.35 * g * cos(0.5 * w * tg + 0.3);
+    const forward = 0.6 * g * (cos(w * tg + 1.2) + 0.25 * cos(2 * w * tg));
+    const side = 0.35 * g * cos(0.5 * w * tg + 0.3);
+    p[11] = forward * this.gaitAxisCos - side * this.gaitAxisSin;
+    p[13] = forward * this.gaitAxisSin + side * this.gaitAxisCos;
     const aSag = 1.5 * ramp;
     const aLat = 2 * ramp;
     const aTwist = 4 * ramp;

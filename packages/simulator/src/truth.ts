@@ -8,7 +8,7 @@ import type { BEND_DIRECTIONS, BendPlan } from './plan-day.js';
 import { sensorSchema } from './sensor.js';
 
 /** Version of the simulator's models; carried by every truth file. */
-export const SIMULATOR_VERSION = 'restpose-sim@1.0.0';
+export const SIMULATOR_VERSION = 'restpose-sim@1.1.0';
 
 const MIN = 60_000;
 const epochMs = z.number().describe('UTC epoch ms, true time');

@@ -3,6 +3,7 @@
 import { POSTURES } from '@restpose/protocol';
 import {
   ACTIVITIES,
+  accelerationG,
   FLAG_ASLEEP,
   FLAG_IN_BED,
   FLAG_TRANSITION,
@@ -157,4 +158,33 @@ test('morning windows hold the peak rendered inclinations, and time to loosen fo
   expect(m.firstSitToStand.durationS).toBeGreaterThan(1);
   expect(m.timeToFirstUprightS).toBeGreaterThan(2);
   expect(m.reported.severity).toBeGreaterThanOrEqual(0);
+});
+
+test("walking accelerates the trunk forward and back along the person's gait axis", () => {
+  // Per second of walking, the covariance across the spine (body x-z plane); its principal axis as a doubled angle.
+  const { activity } = rec.samples.truth!;
+  const acc = accelerationG(rec);
+  const R = rec.truth.mounting.initial.deviceToBody;
+  let c2 = 0;
+  let s2 = 0;
+  for (let i0 = 0; i0 + rec.rateHz <= rec.sampleCount; i0 += rec.rateHz) {
+    if (activity[i0] !== A('walking') || activity[i0 + rec.rateHz - 1] !== A('walking')) continue;
+    const xs: number[] = [];
+    const zs: number[] = [];
+    for (let i = i0; i < i0 + rec.rateHz; i++) {
+      const [dx, dy, dz] = [acc.x[i]!, acc.y[i]!, acc.z[i]!];
+      xs.push(R[0] * dx + R[1] * dy + R[2] * dz);
+      zs.push(R[6] * dx + R[7] * dy + R[8] * dz);
+    }
+    const mx = xs.reduce((a, v) => a + v, 0) / xs.length;
+    const mz = zs.reduce((a, v) => a + v, 0) / zs.length;
+    const vx = xs.reduce((a, v) => a + (v - mx) ** 2, 0);
+    const vz = zs.reduce((a, v) => a + (v - mz) ** 2, 0);
+    const cxz = xs.reduce((a, v, k) => a + (v - mx) * (zs[k]! - mz), 0);
+    c2 += (vx - vz) / (vx + vz);
+    s2 += (2 * cxz) / (vx + vz);
+  }
+  const axisDeg = (Math.atan2(s2, c2) * 180) / Math.PI / 2;
+  expect(Math.abs(rec.truth.person.body.gaitAxisDeg)).toBeGreaterThan(1); // the seed's person turns it a little
+  expect(Math.abs(axisDeg - rec.truth.person.body.gaitAxisDeg)).toBeLessThan(3);
 });

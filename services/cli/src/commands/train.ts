@@ -40,7 +40,7 @@ export const heldOutSeedsSetting = {
   flag: 'heldout-seeds',
   env: 'RESTPOSE_HELDOUT_SEEDS',
   describe: 'held-out simulator seeds to evaluate on, FROM-TO or a list',
-  default: '9061-9110',
+  default: '9111-9160',
   schema: seedList,
 };
 
